@@ -1,0 +1,111 @@
+"""Reading the "Interested attendees" list of a sign-up page.
+
+The signer of a line is the last user link in it (User:, User talk:,
+Special:Contributions/, under any of the names the wiki gives those namespaces). Replies
+(``#:``) do not count, and a line whose every user link is struck (``<s>``, ``<del>``,
+``<strike>``) is a withdrawal. Pure functions: the namespace names are passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from outreachbot.titles import normalize_user
+
+DEFAULT_USER_PREFIXES: tuple[str, ...] = ("User", "User talk")
+DEFAULT_CONTRIBS_PREFIXES: tuple[str, ...] = ("Special:Contributions",)
+
+_HEADING = re.compile(r"^(={1,6})\s*(.*?)\s*\1\s*$")
+_STRUCK = re.compile(r"<(s|del|strike)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ListLine:
+    """A line of the attendee list (``#``, ``*``, ``#:`` ...), with its signer if any."""
+
+    number: int  # 0-based line number in the page text
+    text: str
+    marker: str  # the leading list characters: "#", "*", "#:" ...
+    signer: str | None
+    struck: bool
+
+    @property
+    def is_reply(self) -> bool:
+        return len(self.marker) > 1
+
+    @property
+    def counts(self) -> bool:
+        return not self.is_reply and self.signer is not None and not self.struck
+
+
+def user_link_pattern(user_prefixes: Sequence[str] = DEFAULT_USER_PREFIXES,
+                      contribs_prefixes: Sequence[str] = DEFAULT_CONTRIBS_PREFIXES,
+                      ) -> re.Pattern[str]:
+    """A pattern matching a user link; group ``name`` is the user name."""
+    def alt(names: Sequence[str]) -> str:
+        return "|".join(
+            "[ _]+".join(re.escape(word) for word in re.split(r"[ _]+", n)) for n in names
+        )
+
+    return re.compile(
+        r"\[\[\s*:?\s*(?:(?:" + alt(user_prefixes) + r")\s*:|(?:"
+        + alt(contribs_prefixes) + r")\s*/)"
+        r"\s*(?P<name>[^|\]/#]+?)\s*(?:[/#][^|\]]*)?(?:\|[^\]]*)?\]\]",
+        re.IGNORECASE,
+    )
+
+
+_DEFAULT_LINK = user_link_pattern()
+
+
+def section_span(text: str, heading: str) -> tuple[int, int] | None:
+    """Line numbers [start, end) of the body of the section titled ``heading``.
+
+    The body runs to the next heading of the same or a higher level; subsections (such
+    as "Waiting list") belong to it. None when there is no such section.
+    """
+    lines = text.split("\n")
+    wanted = heading.strip().lower()
+    for i, line in enumerate(lines):
+        m = _HEADING.match(line)
+        if m and m.group(2).strip().lower() == wanted:
+            level = len(m.group(1))
+            for j in range(i + 1, len(lines)):
+                n = _HEADING.match(lines[j])
+                if n and len(n.group(1)) <= level:
+                    return i + 1, j
+            return i + 1, len(lines)
+    return None
+
+
+def read_line(number: int, line: str, link: re.Pattern[str] = _DEFAULT_LINK) -> ListLine | None:
+    """The list line, or None when the line is not a list item."""
+    m = re.match(r"^([#*:]+)", line)
+    if not m:
+        return None
+    marker = m.group(1)
+    links = list(link.finditer(line))
+    live = list(link.finditer(_STRUCK.sub("", line)))
+    signer = normalize_user(links[-1].group("name")) if links else None
+    return ListLine(number, line, marker, signer, struck=bool(links) and not live)
+
+
+def list_lines(text: str, heading: str, link: re.Pattern[str] = _DEFAULT_LINK) -> list[ListLine]:
+    """Every list line of the section, in page order."""
+    span = section_span(text, heading)
+    if span is None:
+        return []
+    lines = text.split("\n")
+    found = (read_line(i, lines[i], link) for i in range(*span))
+    return [line for line in found if line is not None]
+
+
+def signers(text: str, heading: str, link: re.Pattern[str] = _DEFAULT_LINK) -> list[str]:
+    """The distinct signers who count, in the order they signed."""
+    seen: dict[str, None] = {}
+    for line in list_lines(text, heading, link):
+        if line.counts and line.signer is not None:
+            seen.setdefault(line.signer, None)
+    return list(seen)
