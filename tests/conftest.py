@@ -11,6 +11,7 @@ starts here. The wikis start only when an integration fixture asks for one
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -20,8 +21,39 @@ import pytest
 
 from outreachbot.localwiki import DIR_ENV, PORT_ENV, LocalWiki, free_port_pair
 
-RUN_DIR = Path(tempfile.mkdtemp(prefix="outreachbot-tests-"))
-os.environ[PORT_ENV] = str(free_port_pair())
+RUN_PREFIX = "outreachbot-tests-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _clean_stale_runs() -> None:
+    """Stop the wikis of earlier runs that were killed before they could clean up."""
+    for run in Path(tempfile.gettempdir()).glob(f"{RUN_PREFIX}*"):
+        try:
+            pid, port = map(int, (run / "owner").read_text().split())
+        except (OSError, ValueError):
+            continue
+        if _pid_alive(pid):
+            continue
+        with contextlib.suppress(Exception):
+            LocalWiki(run / "wiki", port).stop()
+            LocalWiki(run / "wiki-fr", port + 1).stop()
+        shutil.rmtree(run, ignore_errors=True)
+
+
+_clean_stale_runs()
+RUN_DIR = Path(tempfile.mkdtemp(prefix=RUN_PREFIX))
+PORT = free_port_pair()
+(RUN_DIR / "owner").write_text(f"{os.getpid()} {PORT}\n")
+os.environ[PORT_ENV] = str(PORT)
 os.environ[DIR_ENV] = str(RUN_DIR / "wiki")
 os.environ["PYWIKIBOT_DIR"] = str(LocalWiki.from_env().write_pywikibot_dir(
     RUN_DIR / "pywikibot", others=[LocalWiki.from_env("fr")]))

@@ -88,7 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import pywikibot
 
-    rest = pywikibot.handle_args(globals_)
+    # handle_args([]) would read sys.argv instead: only hand it the global options.
+    rest = pywikibot.handle_args(globals_) if globals_ else []
     if rest:
         print(f"outreachbot: unknown option(s): {' '.join(rest)}", file=sys.stderr)
         return EXIT_USAGE

@@ -70,8 +70,8 @@ ACCOUNT_FLAGS: dict[str, tuple[str, ...]] = {
 ACCOUNTS = (ADMIN, *ACCOUNT_FLAGS)
 
 # Appended to install.php's LocalSettings.php.
-LOCAL_SETTINGS = """
-# --- outreachbot local wiki ---
+LOCAL_SETTINGS_MARK = "# --- outreachbot local wiki ---"
+LOCAL_SETTINGS = "\n" + LOCAL_SETTINGS_MARK + """
 # Tests and the demo edit fast and log in often: lift the rate limits and throttles
 # that would otherwise stop a bot after about 80 quick edits.
 $wgRateLimits = [];
@@ -403,11 +403,25 @@ class LocalWiki:
         self.stop()
         passwords = self.accounts() if self.accounts_file.is_file() else None
         if self.datadir.exists():
+            self._check_wipeable()
             shutil.rmtree(self.datadir)
         if passwords:
             _write_private(self.accounts_file, json.dumps(passwords, indent=1) + "\n")
         self.create()
         self.start()
+
+    def _check_wipeable(self) -> None:
+        """Refuse to wipe a directory that is not a local wiki's (a mistyped --dir)."""
+        if self.settings_file.is_file() and LOCAL_SETTINGS_MARK in self.settings_file.read_text(
+                encoding="utf-8", errors="replace"):
+            return
+        known = {"accounts.json", "requests.log", "server.pid", "snapshots", "locks",
+                 ".htaccess", "LocalSettings.php"}
+        strange = [p.name for p in self.datadir.iterdir()
+                   if p.name not in known and p.suffix != ".sqlite"]
+        if strange:
+            raise LocalWikiError(f"refusing to wipe {self.datadir}: it is not a local wiki "
+                                 f"directory (it holds {', '.join(sorted(strange)[:5])})")
 
     # --- snapshots --------------------------------------------------------------------
 
@@ -780,10 +794,12 @@ def _run(wiki: LocalWiki, action: str) -> int:
     elif not wiki.exists():
         wiki.create()
         print(f"Created a wiki in {wiki.datadir}.")
-    running = wiki.is_running()
-    wiki.start()
-    if not running and action != "reset":
-        print(f"Started the wiki (log: {wiki.log_file}).")
+    if wiki.is_running():
+        if action == "start":
+            print("The wiki is already running.")
+    else:
+        wiki.start()
+        print(f"Started the wiki (request log: {wiki.log_file}).")
     if action == "seed":
         from outreachbot import localwiki_seed as seed
 
