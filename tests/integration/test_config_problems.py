@@ -65,6 +65,7 @@ def test_bad_values_are_reported_and_the_good_sessions_published(
     status = admin.text(STATUS_PAGE)
     for param, value, phrase in EXPECTED:
         assert f"<code><nowiki>{param}</nowiki></code>" in status
+        assert value in status
         assert phrase.replace("{{", "&#123;&#123;") in status or phrase in status, phrase
     upcoming = read_block(admin.text(ACTIVITIES_PAGE), "upcoming")
     assert "A good session" in upcoming and "Another good session" in upcoming
