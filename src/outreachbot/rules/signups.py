@@ -1,9 +1,11 @@
 """Reading the "Interested attendees" list of a sign-up page.
 
 The signer of a line is the last user link in it (User:, User talk:,
-Special:Contributions/, under any of the names the wiki gives those namespaces). Replies
-(``#:``) do not count, and a line whose every user link is struck (``<s>``, ``<del>``,
-``<strike>``) is a withdrawal. Pure functions: the namespace names are passed in.
+Special:Contributions/, under any of the names the wiki gives those namespaces), or the
+user named by an ``{{unsigned|USER|DATE}}`` template added after the line. Replies
+(``#:``, or a line starting with ``:``) do not count, and a line whose every user link is
+struck (``<s>``, ``<del>``, ``<strike>``) is a withdrawal. Pure functions: the namespace
+names are passed in.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from outreachbot.titles import normalize_user
 
 DEFAULT_USER_PREFIXES: tuple[str, ...] = ("User", "User talk")
 DEFAULT_CONTRIBS_PREFIXES: tuple[str, ...] = ("Special:Contributions",)
+DEFAULT_UNSIGNED_TEMPLATES: tuple[str, ...] = ("unsigned",)
 
 _HEADING = re.compile(r"^(={1,6})\s*(.*?)\s*\1\s*$")
 _STRUCK = re.compile(r"<(s|del|strike)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -33,7 +36,7 @@ class ListLine:
 
     @property
     def is_reply(self) -> bool:
-        return len(self.marker) > 1
+        return len(self.marker) > 1 or self.marker == ":"
 
     @property
     def counts(self) -> bool:
@@ -42,8 +45,10 @@ class ListLine:
 
 def user_link_pattern(user_prefixes: Sequence[str] = DEFAULT_USER_PREFIXES,
                       contribs_prefixes: Sequence[str] = DEFAULT_CONTRIBS_PREFIXES,
+                      unsigned_templates: Sequence[str] = DEFAULT_UNSIGNED_TEMPLATES,
                       ) -> re.Pattern[str]:
-    """A pattern matching a user link; group ``name`` is the user name."""
+    """A pattern matching a user link or an unsigned template; group ``name`` (a link)
+    or ``unsigned`` (the template) is the user name: see `link_user`."""
     def alt(names: Sequence[str]) -> str:
         return "|".join(
             "[ _]+".join(re.escape(word) for word in re.split(r"[ _]+", n)) for n in names
@@ -52,9 +57,16 @@ def user_link_pattern(user_prefixes: Sequence[str] = DEFAULT_USER_PREFIXES,
     return re.compile(
         r"\[\[\s*:?\s*(?:(?:" + alt(user_prefixes) + r")\s*:|(?:"
         + alt(contribs_prefixes) + r")\s*/)"
-        r"\s*(?P<name>[^|\]/#]+?)\s*(?:[/#][^|\]]*)?(?:\|[^\]]*)?\]\]",
+        r"\s*(?P<name>[^|\]/#]+?)\s*(?:[/#][^|\]]*)?(?:\|[^\]]*)?\]\]"
+        r"|\{\{\s*(?:" + alt(unsigned_templates) + r")\s*\|\s*(?:1\s*=\s*)?"
+        r"(?P<unsigned>[^|}]+?)\s*[|}]",
         re.IGNORECASE,
     )
+
+
+def link_user(match: re.Match[str]) -> str:
+    """The user name a match of `user_link_pattern` names, normalized."""
+    return normalize_user(match.group("name") or match.group("unsigned") or "")
 
 
 _DEFAULT_LINK = user_link_pattern()
@@ -87,8 +99,8 @@ def read_line(number: int, line: str, link: re.Pattern[str] = _DEFAULT_LINK) -> 
         return None
     marker = m.group(1)
     links = list(link.finditer(line))
-    live = list(link.finditer(_STRUCK.sub("", line)))
-    signer = normalize_user(links[-1].group("name")) if links else None
+    live = list(link.finditer(_STRUCK.sub("", line))) if "<" in line else links
+    signer = link_user(links[-1]) if links else None
     return ListLine(number, line, marker, signer, struck=bool(links) and not live)
 
 
