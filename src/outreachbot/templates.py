@@ -23,6 +23,7 @@ and on the local wiki.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -174,7 +175,8 @@ def _value(param: Param) -> str:
     value = f"{{{{{{{param.name}|}}}}}}"
     if param.kind == "title":
         # A page name becomes a link, unless it was written as a link already.
-        return (f"{{{{#ifeq:{{{{padleft:|2|{value}}}}}|[[|{value}|[[:{value}]]}}}}")
+        # (One "[" compared, as "[[" would open a link for the preprocessor.)
+        return f"{{{{#ifeq:{{{{padleft:|1|{value}}}}}|[|{value}|[[:{value}]]}}}}"
     if param.kind == "wikitext":
         return f"\n{value}\n"  # lists (an agenda) need to start on a line of their own
     if param.kind == "choice":
@@ -192,7 +194,8 @@ def _status_row() -> str:
     status = "{{lc:{{{status|}}}}}"
     shown = (f"{{{{#switch:{status}|cancelled=<b style=\"color:#d33\">cancelled</b>"
              f"|postponed=<b style=\"color:#ac6600\">postponed</b>|#default={status}}}}}")
-    return f"{{{{#if:{{{{{{status|}}}}}}|\n<tr><th style=\"{_LABEL_STYLE}\">Status</th><td>{shown}</td></tr>}}}}"
+    return (f"{{{{#if:{{{{{{status|}}}}}}|\n<tr><th style=\"{_LABEL_STYLE}\">Status</th>"
+            f"<td>{shown}</td></tr>}}}}")
 
 
 def _session_box(template: Spec) -> str:
@@ -202,14 +205,16 @@ def _session_box(template: Spec) -> str:
             continue  # in the heading and next to the start
         if param.name == "start":
             rows.append("{{#if:{{{start|}}}|\n<tr><th style=\"" + _LABEL_STYLE + "\">Start</th>"
-                        "<td>{{{start|}}}{{#if:{{{time_zone|}}}| ({{{time_zone|}}})}}</td></tr>}}")
+                        "<td>{{{start|}}}{{#if:{{{time_zone|}}}|&nbsp;({{{time_zone|}}})}}</td></tr>}}")
         elif param.name == "status":
             rows.append(_status_row())
         else:
             rows.append(_row(param))
     rows += [_row(p, f"{p.label} (this session)") for p in template.overrides]
-    heading = ("{{#if:{{{title|}}}|{{{title|}}}|<i>Session without a title</i>}}"
-               "{{#if:{{{id|}}}| <small style=\"font-weight:normal\">(id: "
+    # <nowiki/> first: MediaWiki starts a line before a parser function's output that
+    # begins with "#", so "#1lib1ref office hours" would become a numbered list.
+    heading = ("{{#if:{{{title|}}}|<nowiki/>{{{title|}}}|<i>Session without a title</i>}}"
+               "{{#if:{{{id|}}}|&nbsp;<small style=\"font-weight:normal\">(id: "
                "<code>{{{id|}}}</code>)</small>}}")
     return _table("outreachbot-session", heading, rows)
 
@@ -222,14 +227,14 @@ def _table(css: str, heading: str, rows: Iterable[str]) -> str:
 
 def _config_box(template: Spec, bot: str) -> str:
     heading = (f"Settings of [[User:{bot}|{bot}]]"
-               "{{#if:{{{status_page|}}}| <small style=\"font-weight:normal\">(what the bot "
-               "understood: {{#ifeq:{{padleft:|2|{{{status_page|}}}}}|[[|{{{status_page|}}}|"
+               "{{#if:{{{status_page|}}}|&nbsp;<small style=\"font-weight:normal\">(what the bot "
+               "understood: {{#ifeq:{{padleft:|1|{{{status_page|}}}}}|[|{{{status_page|}}}|"
                "[[:{{{status_page|}}}]]}})</small>}}")
     return _table("outreachbot-config", heading, (_row(p) for p in template.params))
 
 
 def _task_box(template: Spec) -> str:
-    heading = ("Task: {{#if:{{{task|}}}|{{{task|}}}|<i>no task given</i>}}")
+    heading = "Task: {{#if:{{{task|}}}|<nowiki/>{{{task|}}}|<i>no task given</i>}}"
     rows = [_status_row() if p.name == "status" else _row(p)
             for p in template.params if p.name != "task"]
     return _table("outreachbot-task", heading, rows)
@@ -251,43 +256,51 @@ def template_text(template: Spec, bot: str = DEFAULT_BOT) -> str:
     return (f"<includeonly>{box(template, bot)}</includeonly><noinclude>\n"
             f"{{{{{template.doc_title}}}}}\n"
             f"<templatedata>\n{templatedata_json(template)}\n</templatedata>\n"
-            "</noinclude>\n")
+            "</noinclude>")
 
 
 def _nowiki(text: str) -> str:
     return "<nowiki>" + text.replace("<", "&lt;") + "</nowiki>" if text else ""
 
 
+# Values for the usage example of a doc page where `params` gives none.
+_DOC_EXAMPLES = {
+    "task": "Write the announcement of the June office hours",
+    "description": "Draft it on the talk page first, so others can comment.",
+    "owner": "Mylee",
+}
+
+
 def _example_call(template: Spec, wanted: Iterable[Param]) -> str:
     lines = [f"{{{{{template.name}"]
     width = max(len(p.name) for p in template.all_params())
     for param in wanted:
-        value = param.example
-        if param.kind == "wikitext" and value:
-            value = "\n" + value
-        lines.append(f"| {param.name.ljust(width)} = {value}")
+        value = param.example or _DOC_EXAMPLES.get(param.name, "")
+        separator = "\n" if param.kind == "wikitext" else " "
+        lines.append(f"| {param.name.ljust(width)} ={separator}{value}".rstrip())
     return "\n".join(lines) + "\n}}"
 
 
 def _example_params(template: Spec) -> list[Param]:
-    """Required, suggested and illustrated parameters: what a first use would fill in."""
-    return [p for p in template.params if p.required or p.suggested or p.example]
+    """Required, suggested and illustrated parameters: what a first use would fill in.
+    A one-off session comes first; repeating ones are explained in the table."""
+    return [p for p in template.params
+            if (p.required or p.suggested or p.example or p.name in _DOC_EXAMPLES)
+            and p.name not in ("repeat", "until")]
 
 
 def _param_table(rows: Iterable[Param], override: bool = False) -> str:
-    lines = ['{| class="wikitable sortable"', "! Parameter !! Label !! Type !! Need !! "
-             "Description !! Example"]
+    lines = ['{| class="wikitable"',
+             "! Parameter !! Label !! Type !! Need !! Description !! Example"]
     for param in rows:
         need = "" if override else ("required" if param.required else
                                     "suggested" if param.suggested else "")
         kind = TEMPLATEDATA_TYPES[param.kind]
         if param.choices:
             kind += ": " + ", ".join(param.choices)
+        example = f"<code>{_nowiki(param.example)}</code>" if param.example else ""
         lines += ["|-", f"| <code>{param.name}</code> || {param.label} || {kind} || {need} || "
-                  f"{_nowiki(param.description)} || <code>{_nowiki(param.example)}</code>"
-                  if param.example else
-                  f"| <code>{param.name}</code> || {param.label} || {kind} || {need} || "
-                  f"{_nowiki(param.description)} || "]
+                  f"{_nowiki(param.description)} || {example}"]
     return "\n".join(lines + ["|}"])
 
 
@@ -320,8 +333,10 @@ def doc_block(template: Spec, bot: str = DEFAULT_BOT) -> str:
 
 def doc_text(template: Spec, old: str = "", bot: str = DEFAULT_BOT) -> str:
     """The ``/doc`` page: ``old`` with its generated block written afresh."""
-    text = old or "<noinclude>{{" + template.title + "}}</noinclude>\n"
-    return ensure_block(text, DOC_BLOCK, doc_block(template, bot))
+    if old:
+        return ensure_block(old, DOC_BLOCK, doc_block(template, bot))
+    return (ensure_block("", DOC_BLOCK, doc_block(template, bot))
+            + f"<noinclude>\n''Documentation of [[{template.title}]].''</noinclude>")
 
 
 def page_texts(bot: str = DEFAULT_BOT) -> dict[str, str]:
@@ -334,14 +349,38 @@ def page_texts(bot: str = DEFAULT_BOT) -> dict[str, str]:
     return pages
 
 
+def _doc_change(template: Spec, bot: str, old: str) -> str:
+    return doc_text(template, old, bot)
+
+
+def _replace(text: str, old: str) -> str:
+    return text  # the template page is the bot's code: written whole
+
+
 def edits(bot: str, summary: str) -> list[Edit]:
     """The edits of an install: each doc block, then each template page."""
     planned: list[Edit] = []
     for template in SPECS:
-        planned.append(Edit(template.doc_title,
-                            lambda old, t=template: doc_text(t, old, bot), summary,
-                            create=True, minor=False))
+        planned.append(Edit(template.doc_title, functools.partial(_doc_change, template, bot),
+                            summary, create=True, minor=False))
         text = template_text(template, bot)
-        planned.append(Edit(template.title, lambda old, text=text: text, summary,
-                            create=True, minor=False))
+        planned.append(Edit(template.title, functools.partial(_replace, text),
+                            summary, create=True, minor=False))
     return planned
+
+
+def install(wiki: Any) -> list[Saved]:
+    """Create or update the three templates and their docs on ``wiki`` (a `wiki.Wiki`);
+    what became of each edit. With ``-simulate`` each planned edit is shown as a diff."""
+    from outreachbot.i18n import msg
+
+    bot = wiki.site.username() or DEFAULT_BOT
+    summary = msg(wiki.site, "summary-templates")
+    planned = edits(bot, summary)
+    pages = wiki.pages([edit.title for edit in planned])
+    results = [wiki.save(edit, pages[edit.title]) for edit in planned]
+    if not wiki.simulate:
+        # A template page shows its doc through transclusion: refresh it for readers.
+        for template in SPECS:
+            pages[template.title].purge()
+    return results
