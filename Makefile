@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv system test demo lint bench localwiki clean distclean
+.PHONY: venv system test demo lint bench localwiki screenshots clean distclean
 
 venv: $(STAMP)
 
@@ -39,6 +39,11 @@ bench: venv system
 # Start the local wiki (created on first use) and seed it; it keeps running.
 localwiki: venv system
 	$(BIN)/python -m outreachbot.localwiki seed
+
+# The pictures of docs/organizers.md and docs/operators.md, from a throwaway local wiki,
+# taken with headless Chromium (Debian's chromium package, installed by apt when missing).
+screenshots: venv system
+	$(BIN)/python -m outreachbot.screenshots docs/img
 
 clean:
 	-test -x $(BIN)/python && $(BIN)/python -m outreachbot.localwiki stop

@@ -2,15 +2,31 @@
 
 Commands::
 
-    outreachbot run [JOB ...] --config TITLE [--config TITLE ...] [GLOBAL OPTIONS]
+    outreachbot run [JOB ...] --config TITLE [--config TITLE ...] [--config-list TITLE]
+                    [--log PATH] [GLOBAL OPTIONS]
         Run the jobs (attendees, activities, tasks, announcements; none = all, in that
-        order) for each config page. Pywikibot's global options work as in any script:
+        order) for each config page (--config-list: a page linking the config pages).
+        Each run is added to the run log (default state/runs.jsonl). Pywikibot's global
+        options work as in any script:
         -simulate (no writes; the diff of every planned edit is shown), -family:NAME,
         -lang:CODE, -user:NAME, -log, -verbose.
     outreachbot check-config --config TITLE [GLOBAL OPTIONS]
     outreachbot check-config --file PATH
         List every problem in a config page (read at its trusted revision) or a file;
         exits 1 when there is one.
+    outreachbot install-templates [GLOBAL OPTIONS]
+        Create or update {{Outreachbot config}}, {{Outreachbot session}} and
+        {{Outreachbot task}} with their documentation and TemplateData on the wiki;
+        with -simulate, show the diffs only.
+    outreachbot schedule --config TITLE [--config-list TITLE] [--store PATH] [--log PATH]
+                         [--every JOB=CRON ...] [--calendar PATH] [--settings FILE]
+        Run the jobs for years: periodic jobs on cron schedules (UTC), announcements and
+        reminders at their exact time, a persistent job store (default
+        state/jobs.sqlite); stops cleanly on SIGTERM or Ctrl-C.
+    outreachbot status [--log PATH] [--store PATH]
+        The last run of each job for each config page, and the scheduled runs.
+    outreachbot calendar --config TITLE [--config TITLE ...] --output PATH
+        Write the iCalendar feed of the sessions (e.g. ~/public_html/calendar.ics).
     outreachbot localwiki start|stop|reset|seed|status|install [--dir DIR] [--port PORT]
         The embedded MediaWiki used by the demo and the tests.
     outreachbot demo
@@ -50,8 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run jobs once")
     run.add_argument("jobs", nargs="*", metavar="JOB",
                      help="attendees, activities, tasks, announcements (default: all)")
-    run.add_argument("--config", action="append", required=True, metavar="TITLE",
+    run.add_argument("--config", action="append", default=[], metavar="TITLE",
                      help="a config page; repeat for several groups")
+    run.add_argument("--config-list", action="append", default=[], metavar="TITLE",
+                     help="a page linking config pages ([[...]]), read at its trusted "
+                     "revision")
+    run.add_argument("--log", default=None, metavar="PATH",
+                     help="the run log (default state/runs.jsonl)")
     run.add_argument("--trusted-group", action="append", metavar="GROUP",
                      help="user groups whose edits steer the bot (default: sysop)")
     run.add_argument("--now", type=_parse_now, metavar="ISO",
@@ -67,6 +88,33 @@ def _parser() -> argparse.ArgumentParser:
     local.add_argument("rest", nargs=argparse.REMAINDER)
 
     sub.add_parser("demo", help="run every job once against the seeded local wiki")
+
+    schedule = sub.add_parser("schedule", help="run the jobs on a schedule until stopped")
+    schedule.add_argument("--config", action="append", default=[], metavar="TITLE")
+    schedule.add_argument("--config-list", action="append", default=[], metavar="TITLE")
+    schedule.add_argument("--store", metavar="PATH",
+                          help="the job store, an SQLite file (default state/jobs.sqlite)")
+    schedule.add_argument("--log", metavar="PATH", help="the run log (default "
+                          "state/runs.jsonl)")
+    schedule.add_argument("--every", action="append", default=[], metavar="JOB=CRON",
+                          help="when a job runs, as a UTC cron schedule, or 'off'; JOB may "
+                          "be 'refresh' (the config refresh)")
+    schedule.add_argument("--calendar", metavar="PATH",
+                          help="write the calendar feed here at each config refresh")
+    schedule.add_argument("--settings", metavar="FILE", help="a TOML settings file")
+    schedule.add_argument("--trusted-group", action="append", metavar="GROUP")
+
+    status = sub.add_parser("status", help="the last run of each job, from the run log")
+    status.add_argument("--log", default="state/runs.jsonl", metavar="PATH")
+    status.add_argument("--store", default="state/jobs.sqlite", metavar="PATH")
+
+    feed = sub.add_parser("calendar", help="write the iCalendar feed of the sessions")
+    feed.add_argument("--config", action="append", default=[], metavar="TITLE")
+    feed.add_argument("--config-list", action="append", default=[], metavar="TITLE")
+    feed.add_argument("--output", required=True, metavar="PATH")
+    feed.add_argument("--trusted-group", action="append", metavar="GROUP")
+    sub.add_parser("install-templates",
+                   help="create or update the three templates, their docs and TemplateData")
     return parser
 
 
@@ -85,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = _parser().parse_args(local_args)
     if options.command == "check-config" and options.file:
         return check_file(options.file)
+    if options.command == "status":
+        return show_status(options.log, options.store)
 
     import pywikibot
 
@@ -93,8 +143,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if rest:
         print(f"outreachbot: unknown option(s): {' '.join(rest)}", file=sys.stderr)
         return EXIT_USAGE
+    if options.command == "install-templates":
+        return install_templates()
     if options.command == "check-config":
         return check_wiki(options.config, tuple(options.trusted_group or ("sysop",)))
+    if options.command == "schedule":
+        return schedule(options)
+    if options.command == "calendar":
+        return write_calendar(options)
     return run_jobs(options)
 
 
@@ -124,11 +180,131 @@ def run_jobs(options: argparse.Namespace) -> int:
     now = options.now or datetime.now(UTC)
     if wiki.simulate:
         pywikibot.info("Simulation: nothing is saved; each planned edit is shown as a diff.")
-    reports = runner.run(wiki, options.config, jobs, now,
-                         tuple(options.trusted_group or ("sysop",)))
+    groups = tuple(options.trusted_group or ("sysop",))
+    titles = _config_titles(wiki, options.config, options.config_list, groups)
+    if titles is None:
+        return EXIT_USAGE
+    reports = runner.run(wiki, titles, jobs, now, groups)
+    if not wiki.simulate:  # the log tells what was done; a dry run did nothing
+        from outreachbot import runlog
+
+        runlog.append(options.log or runlog.DEFAULT_LOG, reports)
     if any(r.outcome == "stopped" for r in reports):
         return EXIT_STOPPED
     return EXIT_FAILED if any(r.outcome == "failed" for r in reports) else EXIT_OK
+
+
+def install_templates() -> int:
+    from outreachbot import templates
+    from outreachbot.errors import ShutoffError
+    from outreachbot.wiki import Wiki
+
+    try:
+        results = templates.install(Wiki(_site()))
+    except ShutoffError as error:
+        print(f"outreachbot: emergency stop: {error}", file=sys.stderr)
+        return EXIT_STOPPED
+    for result in results:
+        why = f": {result.reason}" if result.reason else ""
+        print(f"{result.outcome:10} {result.title}{why}")
+    return EXIT_FAILED if any(r.outcome == "skipped" for r in results) else EXIT_OK
+
+
+def _config_titles(wiki: object, configs: Sequence[str], lists: Sequence[str],
+                   groups: tuple[str, ...]) -> list[str] | None:
+    """The --config pages, then those linked from each --config-list page; None (after a
+    message) when there is none. A list page that cannot be read is reported, not fatal."""
+    titles = list(configs)
+    if lists:
+        from outreachbot.errors import ConfigError
+        from outreachbot.scheduler import read_config_list
+
+        for title in lists:
+            try:
+                titles += read_config_list(wiki, title, groups)  # type: ignore[arg-type]
+            except ConfigError as error:
+                print(f"outreachbot: {error}", file=sys.stderr)
+    if not titles:
+        print("outreachbot: no config page: give --config TITLE or --config-list TITLE",
+              file=sys.stderr)
+        return None
+    return list(dict.fromkeys(titles))
+
+
+def show_status(log: str, store: str) -> int:
+    from pathlib import Path
+
+    from outreachbot import runlog
+
+    print(runlog.format_status(runlog.read(log)))
+    store_path = Path(store)
+    if store_path.is_file():
+        from outreachbot.scheduler import pending
+
+        jobs = pending(store_path)
+        print(f"\nScheduled ({store}):" if jobs else f"\nNothing scheduled in {store}.")
+        for when, name in jobs:
+            print(f"  {when:%Y-%m-%d %H:%M:%S} UTC  {name}" if when else f"  paused  {name}")
+    return EXIT_OK
+
+
+def schedule(options: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from outreachbot import scheduler
+
+    try:
+        file = scheduler.read_settings(options.settings) if options.settings else {}
+        settings = scheduler.Options(
+            configs=tuple(options.config or file.get("config", ())),
+            config_lists=tuple(options.config_list or file.get("config_list", ())),
+            store=Path(options.store or file.get("store", scheduler.DEFAULT_STORE)),
+            log=Path(options.log or file.get("log", scheduler.runlog.DEFAULT_LOG)),
+            calendar=Path(options.calendar or file["calendar"])
+            if options.calendar or file.get("calendar") else None,
+            groups=tuple(options.trusted_group or file.get("trusted_groups", ("sysop",))),
+            on_change=tuple(file.get("on_change", scheduler.DEFAULT_ON_CHANGE)),
+        )
+        every = {**scheduler.DEFAULT_EVERY, **{k: str(v) for k, v in
+                                               file.get("every", {}).items()}}
+        settings.every = scheduler.parse_every(
+            [f"{k}={v}" for k, v in every.items()] + options.every, {})
+        if not settings.configs and not settings.config_lists:
+            raise scheduler.SchedulerError("give at least one --config or --config-list")
+        scheduler.run_scheduler(settings, _site())
+    except scheduler.SchedulerError as error:
+        print(f"outreachbot: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def write_calendar(options: argparse.Namespace) -> int:
+    import pywikibot
+
+    from outreachbot import calendar
+    from outreachbot.errors import ConfigError
+    from outreachbot.steering import load_config
+    from outreachbot.wiki import Wiki
+
+    wiki = Wiki(_site())
+    groups = tuple(options.trusted_group or ("sysop",))
+    titles = _config_titles(wiki, options.config, options.config_list, groups)
+    if titles is None:
+        return EXIT_USAGE
+    configs = []
+    for title in titles:
+        try:
+            configs.append(load_config(wiki, title, groups)[0])
+        except ConfigError as error:
+            print(f"outreachbot: {error}; the feed is not written", file=sys.stderr)
+            return EXIT_FAILED
+    now = datetime.now(UTC)
+    changed = calendar.publish(options.output, configs, now,
+                               page_url=calendar.page_url(wiki.site))
+    sessions = sum(len(c.sessions) for c in configs)
+    pywikibot.info(f"{options.output}: {sessions} sessions"
+                   f"{'' if changed else ', unchanged'}")
+    return EXIT_OK
 
 
 def _print_problems(problems: Sequence[object]) -> None:

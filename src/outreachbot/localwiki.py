@@ -168,6 +168,30 @@ def _write_private(path: Path, text: str) -> None:
     os.chmod(path, 0o600)
 
 
+def apt_install(packages: Sequence[str], missing: Sequence[str]) -> None:
+    """``apt-get install`` Debian packages (with sudo when not root); ``missing`` names what
+    is lacking, for the messages. Raises `LocalWikiError`."""
+    apt = shutil.which("apt-get")
+    if not apt:
+        raise LocalWikiError(
+            f"missing {', '.join(missing)} and there is no apt-get: install "
+            f"{' '.join(packages)} by hand")
+    sudo: list[str] = []
+    if os.geteuid() != 0:
+        if not shutil.which("sudo"):
+            raise LocalWikiError(
+                f"missing {', '.join(missing)}: run as root, or install sudo, or run "
+                f"apt-get install {' '.join(packages)}")
+        sudo = ["sudo", "-n"] if not sys.stdin.isatty() else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    print(f"Installing {' '.join(packages)} (missing: {', '.join(missing)})",
+          file=sys.stderr)
+    for cmd in ([apt, "update"],
+                [apt, "install", "-y", "--no-install-recommends", *packages]):
+        if subprocess.run([*sudo, *cmd], env=env).returncode != 0:
+            raise LocalWikiError(f"{' '.join([*sudo, *cmd])} failed")
+
+
 class LocalWiki:
     """One local MediaWiki: its directory, its port and its PHP server."""
 
@@ -242,25 +266,7 @@ class LocalWiki:
         missing = cls.missing_packages()
         if not missing:
             return False
-        apt = shutil.which("apt-get")
-        if not apt:
-            raise LocalWikiError(
-                f"missing {', '.join(missing)} and there is no apt-get: install "
-                f"{' '.join(DEBIAN_PACKAGES)} by hand")
-        sudo: list[str] = []
-        if os.geteuid() != 0:
-            if not shutil.which("sudo"):
-                raise LocalWikiError(
-                    f"missing {', '.join(missing)}: run as root, or install sudo, or run "
-                    f"apt-get install {' '.join(DEBIAN_PACKAGES)}")
-            sudo = ["sudo", "-n"] if not sys.stdin.isatty() else ["sudo"]
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        print(f"Installing {' '.join(DEBIAN_PACKAGES)} (missing: {', '.join(missing)})",
-              file=sys.stderr)
-        for cmd in ([apt, "update"],
-                    [apt, "install", "-y", "--no-install-recommends", *DEBIAN_PACKAGES]):
-            if subprocess.run([*sudo, *cmd], env=env).returncode != 0:
-                raise LocalWikiError(f"{' '.join([*sudo, *cmd])} failed")
+        apt_install(DEBIAN_PACKAGES, missing)
         still = cls.missing_packages()
         if still:
             raise LocalWikiError(f"still missing after apt-get install: {', '.join(still)}")

@@ -66,6 +66,7 @@ class Settings:
     announce_before: tuple[timedelta, ...] = ()
     announce_to: str | None = None
     announcement: str | None = None
+    announce_heading: str | None = None
     remind_before: timedelta | None = None
     organizers: tuple[str, ...] = ()
     past_sessions: int = 10

@@ -53,6 +53,9 @@ SETTINGS_PARAMS: tuple[Param, ...] = (
     Param("announcement", "title", "Announcement text",
           "The page holding the announcement text, with {{{title}}}, {{{when}}} and so on.",
           "Wikimedia and Libraries User Group/Announcement text"),
+    Param("announce_heading", "line", "Announcement heading",
+          "The heading of each announcement; may use {{{title}}}, {{{date}}} and so on "
+          "(blank: the session's title and date).", "{{{title}}}, {{{date}}}"),
     Param("remind_before", "duration", "Remind before",
           "How long before a session its attendees are pinged.", "1 hour"),
     Param("organizers", "users", "Organizers",

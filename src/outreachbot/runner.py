@@ -15,7 +15,7 @@ import pywikibot
 from outreachbot.edits import Edit
 from outreachbot.errors import ConfigError, ShutoffError
 from outreachbot.i18n import msg
-from outreachbot.jobs import activities
+from outreachbot.jobs import activities, announcements, attendees, tasks
 from outreachbot.jobs.base import Context
 from outreachbot.model import Config, Problem
 from outreachbot.report import JobReport
@@ -32,7 +32,10 @@ from outreachbot.wiki import Wiki
 
 JOB_ORDER: tuple[str, ...] = ("attendees", "activities", "tasks", "announcements")
 JOBS: dict[str, Callable[[Context], None]] = {
+    "attendees": attendees.run,
     "activities": activities.run,
+    "tasks": tasks.run,
+    "announcements": announcements.run,
 }
 
 _NOTIFIED = re.compile(r"<!-- notified: ([0-9a-f ]*) -->")
@@ -56,6 +59,12 @@ def run(wiki: Wiki, config_titles: Sequence[str], jobs: Sequence[str], now: date
             stopped.notes.append(str(error))
             reports.append(stopped)
             break
+        except Exception as error:  # a server failure or a bug on one config page:
+            # log it with its traceback and serve the other groups all the same
+            pywikibot.exception(f"Config [[{title}]] failed")
+            failed = JobReport("config", title, now, outcome="failed")
+            failed.notes.append(f"{type(error).__name__}: {error}")
+            reports.append(failed)
     return reports
 
 

@@ -8,8 +8,9 @@ emergency stop live, so no job can forget one of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 import pywikibot
 from pywikibot import exceptions as pwb_errors
@@ -30,6 +31,10 @@ class Wiki:
         self.simulate = bool(pywikibot.config.simulate) if simulate is None else simulate
         self.saved: list[Saved] = []
         self._since_shutoff_check = 0
+        # Set by the scheduler: True once SIGTERM/SIGINT asked it to stop; the edit being
+        # made is finished, the next one is refused.
+        self.stop_requested: Callable[[], bool] = lambda: False
+        self._link_names: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
     # -- reading -------------------------------------------------------------------
 
@@ -40,12 +45,15 @@ class Wiki:
     def page(self, title: str) -> pywikibot.Page:
         return pywikibot.Page(self.site, title)
 
-    def pages(self, titles: Iterable[str], *, shutoff: bool = True) -> dict[str, pywikibot.Page]:
+    def pages(self, titles: Iterable[str], *, shutoff: bool = True, categories: bool = False,
+              templates: bool = False) -> dict[str, pywikibot.Page]:
         """Load the pages in as few requests as the API allows (500 titles for a bot).
 
         The result maps each requested title (as given) to its page, missing pages
         included. With ``shutoff`` the shutoff page rides along in the same batch and is
-        checked: `ShutoffError` is raised before anything is returned.
+        checked: `ShutoffError` is raised before anything is returned. With
+        ``categories`` each page's categories come in the same batch; with ``templates``
+        the templates it uses, so that the ``{{bots}}`` check asks nothing more.
         """
         wanted: dict[str, pywikibot.Page] = {}
         for title in titles:
@@ -55,7 +63,8 @@ class Wiki:
         stop_page = self.page(self.shutoff_title) if shutoff else None
         if stop_page is not None:
             batch.append(stop_page)
-        loaded = {p.title(): p for p in self.site.preloadpages(batch, quiet=True)}
+        loaded = {p.title(): p for p in self.site.preloadpages(
+            batch, quiet=True, categories=categories, templates=templates)}
         if stop_page is not None:
             self._check_shutoff_page(loaded.get(stop_page.title(), stop_page))
         return {t: loaded.get(p.title(), p) for t, p in wanted.items()}
@@ -92,6 +101,50 @@ class Wiki:
             for r in revs
         ]
 
+    def history_since(self, page: pywikibot.Page, revid: int | None,
+                      limit: int = 50) -> tuple[Revision | None, list[Revision]]:
+        """The base revision and the revisions after it, oldest first, with their text.
+
+        With ``revid`` the base is that revision and the history is read from it on (one
+        request per 500 revisions for a bot); without one, the newest ``limit`` revisions
+        are read, and the base is None when they reach back to the page's creation (else
+        the oldest of them). A base that no longer exists (deleted) reads as None.
+        """
+        if not page.exists():
+            return None, []
+        kwargs: dict[str, object] = ({"startid": revid, "rvdir": True} if revid
+                                     else {"total": limit})
+        self.site.loadrevisions(page, content=True, **kwargs)
+        # loadrevisions fills the page's revision cache; Page.revisions() would ask again.
+        cached = sorted(page._revisions.values(), key=lambda r: r.revid)
+        revs = [r for r in cached if revid is None or r.revid >= revid]
+        history = [Revision(revid=r.revid, user=r.user or "",
+                            timestamp=r.timestamp.replace(tzinfo=UTC), text=r.text or "")
+                   for r in revs]
+        if revid is not None:
+            if history and history[0].revid == revid:
+                return history[0], history[1:]
+            return None, history
+        if history and revs[0].parentid:
+            return history[0], history[1:]
+        return None, history
+
+    def user_link_names(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """How this wiki may write a user link: every name and alias of the User and
+        User talk namespaces, and every ``Special:Contributions`` spelling (the Special
+        namespace's names times the page's aliases). Read once per run."""
+        if self._link_names is None:
+            namespaces = self.site.namespaces
+            users = tuple(dict.fromkeys([*namespaces[2], *namespaces[3]]))
+            aliases = ["Contributions"]
+            for entry in self.site.siteinfo.get("specialpagealiases", []):
+                if entry.get("realname") == "Contributions":
+                    aliases += entry.get("aliases", [])
+            contribs = tuple(dict.fromkeys(
+                f"{special}:{alias}" for special in namespaces[-1] for alias in aliases))
+            self._link_names = (users, contribs)
+        return self._link_names
+
     def members_of(self, users: Iterable[str], groups: Iterable[str]) -> set[str]:
         """Those of ``users`` who are in one of ``groups`` (one request per 500 names)."""
         wanted = set(groups)
@@ -102,10 +155,54 @@ class Wiki:
                 found.add(info["name"])
         return found
 
+    def category_members(self, category: str, namespaces: Iterable[int] = (),
+                         also_in: str | None = None) -> list[tuple[str, int, bool]]:
+        """(title, namespace, whether also in the category ``also_in``) of each member.
+
+        One request lists as many members as the account may ask for (500, or 5,000 for
+        a bot) and says for each whether it is in ``also_in`` too: membership is never
+        tested one page at a time.
+        """
+        from pywikibot.data import api
+
+        parameters: dict[str, Any] = {"generator": "categorymembers", "gcmtitle": category}
+        if namespaces:
+            parameters["gcmnamespace"] = "|".join(str(n) for n in namespaces)
+        if also_in:
+            parameters.update(prop="categories", clcategories=also_in, cllimit="max")
+        found: dict[str, tuple[str, int, bool]] = {}
+        for item in api.QueryGenerator(site=self.site, parameters=parameters):
+            title = item["title"]
+            flagged = bool(item.get("categories")) or found.get(title, ("", 0, False))[2]
+            found[title] = (title, int(item["ns"]), flagged)
+        return list(found.values())
+
+    def edit_protection(self, pages: Iterable[pywikibot.Page]) -> dict[str, str]:
+        """Title -> the edit protection level of each protected page among ``pages``
+        (existing or not), one request per 500 titles."""
+        titles = sorted({p.title() for p in pages})
+        levels: dict[str, str] = {}
+        for start in range(0, len(titles), self.site.maxlimit):
+            request = self.site.simple_request(action="query", prop="info", inprop="protection",
+                                               titles=titles[start:start + self.site.maxlimit])
+            for info in request.submit().get("query", {}).get("pages", {}).values():
+                for rule in info.get("protection", ()):
+                    if rule.get("type") in ("edit", "create"):
+                        levels[info["title"]] = rule.get("level", "")
+        return levels
+
+    def contributions(self, since: datetime) -> list[dict[str, Any]]:
+        """The bot's own edits since ``since``, newest first, with title and summary: one
+        query (continued past 5000 edits)."""
+        return list(self.site.usercontribs(user=self.site.username(), end=since,
+                                           prop="ids|title|timestamp|comment"))
+
     # -- writing -------------------------------------------------------------------
 
     def save(self, edit: Edit, page: pywikibot.Page | None = None) -> Saved:
         """Make the edit if it changes the page; see `Edit`. Raises `ShutoffError`."""
+        if self.stop_requested():
+            raise ShutoffError("the operator is stopping the bot; no further edit is made")
         if self._since_shutoff_check >= SHUTOFF_EVERY:
             self.check_shutoff()
         page = page if page is not None else self.page(edit.title)

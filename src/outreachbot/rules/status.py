@@ -71,6 +71,8 @@ def render_job(report: JobReport, previous: str = "") -> str:
     ]
     lines += [f"* Skipped [[:{title}]]: {_nowiki(reason)}" for title, reason in report.skips]
     lines += [f"* {_nowiki(note)}" for note in report.notes]
+    lines += [problem_line(p) for p in report.problems]
+    lines += [f"* '''Ignored revision:''' {_nowiki(str(rev))}" for rev in report.ignored]
     saved = [s for s in report.edits if s.edited]
     if saved:
         lines.append(f"Last edits ({when}):")
