@@ -13,7 +13,14 @@ from datetime import UTC, datetime
 
 from outreachbot.errors import LocalWikiError
 from outreachbot.localwiki import PORT_ENV, LocalWiki, default_dir, default_port
-from outreachbot.localwiki_seed import ACTIVITIES_PAGE, CEE_PAGE, CONFIG_PAGE, STATUS_PAGE
+from outreachbot.localwiki_seed import (
+    ACTIVITIES_PAGE,
+    CEE_PAGE,
+    CONFIG_PAGE,
+    DELIVERY_LIST,
+    STATUS_PAGE,
+    TASKS_PAGE,
+)
 
 
 def _start() -> LocalWiki:
@@ -65,7 +72,8 @@ def main(argv: Sequence[str] = ()) -> int:
     print(f"  status page: {'updated' if status_edits else 'unchanged'}")
     print(f"  {requests} API requests (counted in {local.log_file})")
     print("\nOpen in a browser:")
-    for title in (ACTIVITIES_PAGE, STATUS_PAGE, CONFIG_PAGE, CEE_PAGE):
+    for title in (ACTIVITIES_PAGE, TASKS_PAGE, STATUS_PAGE, CONFIG_PAGE, CEE_PAGE,
+                  DELIVERY_LIST):
         print(f"  {local.page_url(title)}")
     print(f"\nThe wiki keeps running at {local.url} (accounts and passwords: "
           f"{local.accounts_file}); stop it with: outreachbot localwiki stop")
