@@ -34,19 +34,20 @@ import difflib
 import functools
 import re
 import zoneinfo
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
 import mwparserfromhell
-from mwparserfromhell.nodes import Comment, Template
+from mwparserfromhell.nodes import Comment, Template, Text
 from mwparserfromhell.wikicode import Wikicode
 
 from outreachbot import params
 from outreachbot.model import Config, Problem, Session, Settings, Zone
 from outreachbot.params import Param
+from outreachbot.rules import markup
 from outreachbot.titles import is_valid_title, is_valid_user, normalize_title, normalize_user
 
 DEFAULT_DURATION = timedelta(hours=1)
@@ -63,6 +64,12 @@ _INT_RANGES: dict[str, tuple[int, int]] = {
 _DEFAULT_INT_RANGE = (0, 100_000)
 # A session lasts at most a week; an announcement may go out up to two months ahead.
 _LONGEST = {"duration": timedelta(days=7), "durations": timedelta(days=60)}
+
+# The longest value of each kind: a line becomes a title or a heading, wikitext a note on
+# a page the bot writes (the wiki refuses pages over 2 MB); "" for every other kind.
+_LONGEST_TEXT = {"line": 255, "wikitext": 5000, "": 2000}
+# Kinds whose values the bot copies into the pages it writes: their markup is checked.
+_COPIED_KINDS = frozenset({"line", "wikitext"})
 
 _ESSENTIAL = ("id", "title", "start", "time_zone")
 _ID_FORBIDDEN = frozenset("<>[]{}|#")
@@ -142,6 +149,52 @@ def _near_misses(code: Wikicode, page: str, problems: list[Problem]) -> None:
                 f"the first letter; write {{{{{right}}}}}"))
 
 
+def stray_parameters(code: Wikicode, template: Template,
+                     names: Collection[str]) -> tuple[str, list[str]] | None:
+    """When ``template`` ended early, the parameter whose value held the ``}}`` that ended
+    it and the names of the parameters left outside it; None when it ended where it
+    should.
+
+    A ``}}`` in a value closes the template there, and the lines after it (``| start =
+    ...``) are plain text on the page: without this check they would be silently unread.
+    """
+    try:
+        index = code.index(template)
+    except ValueError:
+        return None
+    after: list[str] = []
+    for node in code.nodes[index + 1:]:
+        if isinstance(node, Comment):
+            continue
+        if not isinstance(node, Text):
+            break
+        after.append(str(node))
+    found = [re.sub(r"[\s_]+", "_", name.strip().lower()) for name in
+             re.findall(r"\|\s*([^|={}\[\]<>\n]+?)\s*=", "".join(after))]
+    stray = list(dict.fromkeys(name for name in found if name in names))
+    if not stray:
+        return None
+    last = _clean(template.params[-1].name) if template.params else ""
+    return last, stray
+
+
+def _report_stray(code: Wikicode, template: Template, names: Collection[str],
+                  report: _Report) -> None:
+    found = stray_parameters(code, template, names)
+    if found is None:
+        return
+    last, stray = found
+    value = next((_clean(p.value) for p in template.params if _clean(p.name) == last), "")
+    report.add(last, value, early_end_message(stray))
+
+
+def early_end_message(stray: Sequence[str]) -> str:
+    listed = ", ".join(f"'| {name} = ...'" for name in stray)
+    return (f"the template ends early, at a '}}}}' written in this value or just after it, "
+            f"so the lines after it ({listed}) are not read; write braces that belong to "
+            "the value as <nowiki>}}</nowiki>")
+
+
 def raw_params(template: Template) -> list[tuple[str, str, bool]]:
     """(name, value, named) of each parameter as written, comments dropped, stripped."""
     return [(_clean(p.name), _clean(p.value), bool(p.showkey)) for p in template.params]
@@ -187,12 +240,39 @@ def read_value(param: Param, text: str) -> tuple[Any, Notes]:
     used) and the (severity, message) notes about it. Never raises on bad input."""
     notes: Notes = []
     try:
+        text = _within_length(param, text, notes)
         value = _READERS[param.kind](text, param, notes)
     except Invalid as bad:
         if bad.message:
             notes.append(("error", bad.message))
         value = INVALID
+    if value is not INVALID and param.kind in _COPIED_KINDS:
+        quoted = repr(markup.shorten(text, 60))
+        notes.extend(("warning", f"{quoted} {problem}") for problem in markup.problems(text))
     return value, notes
+
+
+def _within_length(param: Param, text: str, notes: Notes) -> str:
+    """The value, cut to the longest length its kind allows (with a warning) or `Invalid`
+    when no value of its kind can be that long. Such a value is most often text that
+    belongs elsewhere: a '}}' or a '|' missing above it."""
+    size = len(text)
+    longest = _LONGEST_TEXT.get(param.kind, _LONGEST_TEXT[""])
+    if size <= longest:
+        return text
+    if param.kind == "line":
+        notes.append(("warning", f"the value is {size} characters long; only the first "
+                                 f"{longest} are used. Write a shorter one"))
+        return markup.shorten(text, longest)
+    if param.kind == "wikitext":
+        notes.append(("warning", f"the value is {size} characters long; only the first "
+                                 f"{longest} are shown. Put long texts on a page of their "
+                                 "own and link it"))
+        cut = text[:longest]
+        return cut.rsplit("\n", 1)[0] if "\n" in cut[longest // 2:] else cut
+    raise Invalid(f"the value is {size} characters long, far longer than this parameter "
+                  "can be; check that it holds only what belongs here (a '}}' or a '|' may "
+                  "be missing above it)")
 
 
 def _read(param: Param, text: str, report: _Report) -> Any:
@@ -343,17 +423,22 @@ _UNIT_SECONDS = {
     **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600),
     **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 60),
 }
-_DURATION_TOKEN = re.compile(r"\s*(?:and\b|(\d{1,6}(?:\.\d{1,4})?)\s*([a-z]*))\s*", re.ASCII)
+_DURATION_TOKEN = re.compile(r"\s*(?:and\b|(\d+(?:\.\d+)?)\s*([a-z]*))\s*", re.ASCII)
+_LONGEST_EVER = timedelta(days=3650)  # what `parse_duration` accepts at all
 _EXAMPLES = "such as '60 minutes', '1 hour', '1h30' or '7 days'"
 
 
-def parse_duration(text: str) -> timedelta:
+def parse_duration(text: str, longest: timedelta = _LONGEST_EVER) -> timedelta:
     """Read '90 min', '1h30', '1 hour and 30 minutes', '1:30', '2 weeks'; raises `Invalid`
-    with the reason. Whole seconds; zero and negative lengths are invalid."""
+    with the reason. Whole seconds; zero and negative lengths, and lengths over
+    ``longest``, are invalid."""
     written = text.strip().lower()
     if written.startswith("-"):
         raise Invalid(f"{text!r} is negative; write a length of time {_EXAMPLES}")
     seconds = _duration_seconds(text, written)
+    if seconds > longest.total_seconds():
+        raise Invalid(f"{text!r} is more than {_describe(longest)}, the longest this "
+                      "parameter accepts; write a shorter length of time")
     if round(seconds) <= 0:
         raise Invalid(f"{text!r} is no time at all; write a length of time {_EXAMPLES}")
     return timedelta(seconds=round(seconds))
@@ -396,11 +481,7 @@ def _describe(length: timedelta) -> str:
 
 
 def _duration_within(text: str, longest: timedelta) -> timedelta:
-    length = parse_duration(text)
-    if length > longest:
-        raise Invalid(f"{text!r} is more than {_describe(longest)}, the longest this "
-                      "parameter accepts; write a shorter length of time")
-    return length
+    return parse_duration(text, longest)
 
 
 def _read_duration(text: str, param: Param, notes: Notes) -> timedelta:
@@ -726,7 +807,8 @@ def _with_settings(read: dict[str, Any], base: Settings) -> Settings:
     return dataclasses.replace(base, **changes) if changes else base
 
 
-def _read_config(templates: list[Template], page: str, problems: list[Problem]) -> Settings:
+def _read_config(code: Wikicode, templates: list[Template], page: str,
+                 problems: list[Problem]) -> Settings:
     report = _Report(page, params.CONFIG_TEMPLATE, problems)
     if not templates:
         report.add("", "", f"this page has no {{{{{params.CONFIG_TEMPLATE}}}}}; add one "
@@ -736,6 +818,7 @@ def _read_config(templates: list[Template], page: str, problems: list[Problem]) 
         report.add("", "", f"there are {len(templates)} {{{{{params.CONFIG_TEMPLATE}}}}} "
                    "templates on this page and only the first is read; merge them into one")
     values = _values(raw_params(templates[0]), params.SETTINGS_PARAMS, report)
+    _report_stray(code, templates[0], params.CONFIG_PARAM_NAMES, report)
     return _with_settings(_read_values(values, report), Settings())
 
 
@@ -762,12 +845,13 @@ def _session_fields(values: dict[str, str], report: _Report) -> dict[str, Any] |
     return fields if usable else None
 
 
-def _read_session(template: Template, number: int, settings: Settings, page: str,
-                  problems: list[Problem], taken: set[str]) -> list[Session]:
+def _read_session(code: Wikicode, template: Template, number: int, settings: Settings,
+                  page: str, problems: list[Problem], taken: set[str]) -> list[Session]:
     """The sessions of one ``{{Outreachbot session}}``: none, one, or one per occurrence."""
     raw = raw_params(template)
     report = _Report(page, params.SESSION_TEMPLATE, problems, _session_item(raw, number))
     values = _values(raw, list(_ACCEPTED.values()), report)
+    _report_stray(code, template, _ACCEPTED.keys(), report)
     fields = _session_fields(values, report)
     if fields is None:
         return []
@@ -838,6 +922,23 @@ def _session(fields: dict[str, Any], settings: Settings) -> Session:
 
 # --- The page ------------------------------------------------------------------------
 
+def visible_text(text: str, page: str, problems: list[Problem], template: str = "") -> str:
+    """The part of a page the wiki shows: all of it, unless an HTML comment is opened and
+    never closed, which hides everything after it (reported; the bot reads what readers
+    see)."""
+    start = markup.open_comment(text)
+    if start is None:
+        return text
+    line = markup.line_number(text, start)
+    shown = markup.shorten(text[start:], 60)
+    problems.append(Problem(
+        page, template, "", "",
+        f"line {line} opens an HTML comment with '<!--' that is never closed ({shown!r}), "
+        "so the wiki hides everything after it and the bot does not read it either; close "
+        "the comment with '-->' or remove it", f"line {line}"))
+    return text[:start]
+
+
 def parse_config(text: str, page: str, *, revision: int | None = None) -> Config:
     """Read a config page's wikitext (at ``revision``) into a `Config`.
 
@@ -845,15 +946,17 @@ def parse_config(text: str, page: str, *, revision: int | None = None) -> Config
     of the page is in the settings and sessions.
     """
     problems: list[Problem] = []
+    text = visible_text(text, page, problems)
     code = mwparserfromhell.parse(text)
     _near_misses(code, page, problems)
     found = find_templates(code, params.CONFIG_TEMPLATE, params.SESSION_TEMPLATE)
     configs = [t for t in found if template_name(t) == params.CONFIG_TEMPLATE]
-    settings = _read_config(configs, page, problems)
+    settings = _read_config(code, configs, page, problems)
     sessions: list[Session] = []
     taken: set[str] = set()
     calls = [t for t in found if template_name(t) == params.SESSION_TEMPLATE]
     for number, template in enumerate(calls, 1):
-        sessions.extend(_read_session(template, number, settings, page, problems, taken))
+        sessions.extend(_read_session(code, template, number, settings, page, problems,
+                                      taken))
     return Config(page=page, revision=revision, settings=settings, sessions=tuple(sessions),
                   problems=tuple(problems))

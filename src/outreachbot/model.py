@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+VALUE_SHOWN = 200  # how much of a bad value a problem quotes
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -38,7 +40,8 @@ class Problem:
         return where
 
     def __str__(self) -> str:
-        value = f" = {self.value!r}" if self.param else ""
+        shown = self.value if len(self.value) <= VALUE_SHOWN else self.value[:VALUE_SHOWN] + "…"
+        value = f" = {shown!r}" if self.param else ""
         return f"{self.place()}{value}: {self.message}"
 
     @property

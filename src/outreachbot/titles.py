@@ -126,8 +126,9 @@ def normalize_user(name: str) -> str:
     return _ucfirst(text)
 
 
-def is_valid_user(name: str) -> str | None:
-    """Why ``name`` cannot be a registered user's name, or None when it can.
+def is_valid_user(name: str, *, allow_ip: bool = False) -> str | None:
+    """Why ``name`` cannot be a registered user's name, or None when it can; with
+    ``allow_ip``, an IP address (an editor without an account) is a name too.
 
     The reason completes "'NAME' is not a user name: ...".
     """
@@ -140,8 +141,10 @@ def is_valid_user(name: str) -> str | None:
         return f"user names cannot contain {shown}"
     if any(ord(char) < 32 or ord(char) == 127 or char == "\ufffd" for char in text):
         return "it contains an invisible control character"
+    if "~~~" in text:
+        return "user names cannot contain '~~~' (it turns into a signature)"
     if _is_ip(text):
-        return "it is an IP address, not an account"
+        return None if allow_ip else "it is an IP address, not an account"
     size = len(text.encode("utf-8"))
     if size > MAX_USER_BYTES:
         return f"it is {size} bytes long and a user name can have at most {MAX_USER_BYTES}"

@@ -35,6 +35,7 @@ from outreachbot.jobs.base import Context
 from outreachbot.model import Problem, Session
 from outreachbot.rules import announcement as rules
 from outreachbot.rules.delivery import DEFAULT_MAX_TARGETS, Target, parse_delivery_list
+from outreachbot.rules.markup import inline, shorten
 from outreachbot.rules.signups import signers
 from outreachbot.rules.when import format_duration, long_date, when_in_zones
 from outreachbot.steering import load_steering_page
@@ -230,11 +231,11 @@ class Texts:
                      local=values["local"])]
         if session.platform:
             lines.append(msg(site, "announcement-details-platform",
-                             duration=values["duration"], platform=session.platform))
+                             duration=values["duration"], platform=values["platform"]))
         else:
             lines.append(msg(site, "announcement-details", duration=values["duration"]))
         if session.join:
-            lines.append(msg(site, "announcement-join", join=session.join))
+            lines.append(msg(site, "announcement-join", join=values["join"]))
         if values["hosts"]:
             lines.append(msg(site, "announcement-hosts", hosts=values["hosts"],
                              n=len(session.hosts)))
@@ -415,9 +416,9 @@ class Delivery:
             body = texts.builtin(session, values, count)
         heading_text = session.settings.announce_heading
         heading = (rules.fill_parameters(heading_text, values)[0] if heading_text else
-                   msg(texts.site, "announcement-heading", title=session.title,
+                   msg(texts.site, "announcement-heading", title=values["title"],
                        date=values["date"]))
-        summary = msg(texts.site, "summary-announcement", title=session.title,
+        summary = msg(texts.site, "summary-announcement", title=shorten(session.title),
                       date=values["date"]) + " " + mark.tag
         return heading, f"{body}\n\n{texts.footer()}", summary
 
@@ -467,7 +468,7 @@ class Delivery:
         late = (f"; posted late: it was due at {due.at:%Y-%m-%d %H:%M} UTC"
                 if due.late and posted else "")
         self.ctx.report.notes.append(
-            f"Announcement of '{session.title}' ({format_duration(lead)} before) to the "
+            f"Announcement of '{shorten(session.title)}' ({format_duration(lead)} before) to the "
             f"delivery list {self.group.list_title}{where}: posted on {posted} page(s), "
             f"{already} had it already, {skipped} skipped{late}.")
 
@@ -486,7 +487,8 @@ class Delivery:
                     continue
                 states.add(status)
                 mark = rules.correction_mark(session, status)
-                post = rules.section(msg(texts.site, "correction-heading", title=session.title),
+                post = rules.section(msg(texts.site, "correction-heading",
+                                         title=inline(session.title)),
                                      self._correction_text(texts.site, session, status), mark)
 
                 def change(text: str, post: str = post, status: str = status,
@@ -495,14 +497,15 @@ class Delivery:
                         return text
                     return rules.append_section(text, post)
 
-                summary = msg(texts.site, "summary-correction", title=session.title,
+                summary = msg(texts.site, "summary-correction", title=shorten(session.title),
                               state=status.split("-")[0]) + " " + mark.tag
                 result = _save(self.ctx, state, Edit(title, change, summary, minor=False),
                                place.page)
                 posted += result.outcome in ("saved", "simulated")
             if states:
                 self.ctx.report.notes.append(
-                    f"Correction of '{session.title}' ({', '.join(sorted(states))}): posted "
+                    f"Correction of '{shorten(session.title)}' ({', '.join(sorted(states))}): "
+                    "posted "
                     f"on {posted} page(s)" + ("" if state.host is None else f" on {state.host}")
                     + ".")
 
@@ -513,9 +516,9 @@ class Delivery:
         if status.startswith("moved-"):
             values = rules.announcement_values(session, session.settings, None,
                                                local_label=msg(site, "announcement-local"))
-            return msg(site, "correction-moved", title=session.title, when=when,
+            return msg(site, "correction-moved", title=values["title"], when=when,
                        local=values["local"])
-        return msg(site, f"correction-{status}", title=session.title,
+        return msg(site, f"correction-{status}", title=inline(session.title),
                    when=f"{long_date(session.start, zones[0])}" if zones else when)
 
 
@@ -538,7 +541,8 @@ def _report_missed(ctx: Context, sessions: Sequence[Session],
         if not _announced_starts(everything, session):
             leads = ", ".join(format_duration(lead) for lead in session.settings.announce_before)
             ctx.report.notes.append(
-                f"'{session.title}' started at {session.start:%Y-%m-%d %H:%M} UTC before any "
+                f"'{shorten(session.title)}' started at {session.start:%Y-%m-%d %H:%M} UTC "
+                "before any "
                 f"of its announcements ({leads} before) was posted: missed, not posted.")
 
 

@@ -31,7 +31,7 @@ import pywikibot
 from outreachbot.edits import Edit
 from outreachbot.i18n import msg
 from outreachbot.jobs.base import Context
-from outreachbot.model import Session, Zone
+from outreachbot.model import Problem, Session, Zone
 from outreachbot.rules.attendees import (
     History,
     ListRules,
@@ -39,10 +39,12 @@ from outreachbot.rules.attendees import (
     Outcome,
     attendees,
     is_closed,
+    list_problems,
     maintain,
     read_history,
 )
 from outreachbot.rules.blocks import ensure_block, has_block, read_block
+from outreachbot.rules.markup import inline, shorten, url
 from outreachbot.rules.signup_page import SignupTexts, render_signup_page
 from outreachbot.rules.when import format_duration, long_date, when_in_zones
 from outreachbot.titles import normalize_user
@@ -158,6 +160,8 @@ def keep_list(ctx: Context, title: str, sessions: Sequence[Session], page: pywik
     rules = list_rules(ctx, sessions, names, _closed_note(ctx, sessions))
     if is_closed(text, rules.heading):
         return seen, text
+    for number, _line, message in list_problems(text, rules):
+        ctx.report.problems.append(Problem(title, "", "", "", message, f"line {number}"))
     latest = page.latest_revision_id
     history = History()
     if seen != latest:
@@ -247,16 +251,16 @@ def remind(ctx: Context, session: Session, signup_text: str, talk: pywikibot.Pag
         return
     batches = [todo[i:i + MAX_PINGS] for i in range(0, len(todo), MAX_PINGS)]
     when = when_in_zones(session.start, _zones(session))
-    body = msg(site, "reminder-body", title=session.title, when=when,
+    body = msg(site, "reminder-body", title=inline(session.title), when=when,
                lead=format_duration(session.start - ctx.now), page=session.signup_page or "",
-               join=session.join or session.platform or "-")
+               join=url(session.join) if session.join else inline(session.platform) or "-")
     for index, batch in enumerate(batches):
         part = parts + index + 1
         marker = reminder_marker(session.id, part)
         tail = f" {end_marker(session.id)}" if index == len(batches) - 1 else ""
         ping = "{{ping|" + "|".join(batch) + "}}"
         if part == 1:
-            heading = msg(site, "reminder-heading", title=session.title)
+            heading = msg(site, "reminder-heading", title=inline(session.title))
             addition = f"== {heading} ==\n{ping} {body} ~~~~ {marker}{tail}\n"
         else:
             addition = f":{ping} ~~~~ {marker}{tail}\n"
@@ -269,7 +273,7 @@ def remind(ctx: Context, session: Session, signup_text: str, talk: pywikibot.Pag
                 return addition
             return f"{old.rstrip()}{chr(10) * (2 if part == 1 else 1)}{addition}"
 
-        summary = msg(site, "summary-reminder", title=session.title, id=session.id,
+        summary = msg(site, "summary-reminder", title=shorten(session.title), id=session.id,
                       count=len(batch))
         result = ctx.save(Edit(talk.title(), change, summary, create=True, minor=False),
                           talk if index == 0 else None)

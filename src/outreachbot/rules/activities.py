@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from outreachbot.model import Session, Settings, Zone
+from outreachbot.rules.markup import inline, one_line, url
 from outreachbot.rules.when import (
     DEFAULT_ZONES,
     MONTHS,
@@ -73,8 +74,9 @@ _COLON_NAMESPACES = ("category:", "file:", "image:", "media:")
 
 
 def _one_line(text: str) -> str:
-    """Organizer wikitext on one line, so it cannot break the list it is put in."""
-    return " ".join(text.split())
+    """Organizer wikitext on one line, so it cannot break the list it is put in, and made
+    unable to reach beyond its place (see `markup`)."""
+    return inline(text)
 
 
 def _zones(settings: Settings) -> tuple[Zone, ...]:
@@ -82,7 +84,7 @@ def _zones(settings: Settings) -> tuple[Zone, ...]:
 
 
 def _link_target(title: str) -> str:
-    title = _one_line(title)
+    title = one_line(title)
     if title.lower().startswith(_COLON_NAMESPACES):
         return ":" + title
     return title
@@ -90,10 +92,10 @@ def _link_target(title: str) -> str:
 
 def _display(text: str) -> str:
     """A link's display text; one that would break the link is shown literally."""
-    text = _one_line(text)
     if "[[" in text or "]]" in text or "|" in text:
-        return "<nowiki>" + text.replace("<", "&lt;") + "</nowiki>"
-    return text
+        shown = one_line(text).replace("<", "&lt;").replace("-->", "--&gt;")
+        return f"<nowiki>{shown}</nowiki>"
+    return _one_line(text)
 
 
 def _title(session: Session) -> str:
@@ -110,11 +112,11 @@ def _title(session: Session) -> str:
 
 def _external(target: str, label: str) -> str:
     """An external link to ``target``; a value that is already wikitext is kept as is."""
-    target = _one_line(target)
+    target = one_line(target)
     if _URL_RE.match(target):
-        return f"[{target} {label}]"
+        return f"[{url(target)} {label}]"
     if target.startswith("["):
-        return target
+        return _one_line(target)
     return f"[[{_link_target(target)}|{label}]]"
 
 
@@ -200,8 +202,8 @@ def _upcoming_entry(session: Session, settings: Settings, counts: Mapping[str, i
     elif session.status == POSTPONED:
         lines.append(f"** {POSTPONED_NOTICE}")
 
-    url = reader_zone_url(session.start, _one_line(session.title))
-    lines.append(f"** {when_in_zones(session.start, zones)} ([{url} in your time zone])")
+    local = reader_zone_url(session.start, one_line(session.title))
+    lines.append(f"** {when_in_zones(session.start, zones)} ([{local} in your time zone])")
 
     where = format_duration(session.duration)
     if session.platform.strip():

@@ -27,6 +27,8 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Argument
 
 from outreachbot.model import Session, Settings
+from outreachbot.rules import markup
+from outreachbot.rules.markup import inline, url
 from outreachbot.rules.when import (
     format_duration,
     long_date,
@@ -39,9 +41,11 @@ LATE_AFTER = timedelta(hours=1)
 # For this long after a session started, a session nobody was told about is reported.
 MISSED_REPORTED_FOR = timedelta(days=1)
 
-_MARK = re.compile(
-    r"outreachbot:(?P<kind>announcement|correction) (?P<session>\S+) (?P<what>\S+)"
-    r"(?: (?P<start>\d{8}T\d{4}Z))?(?= -->|\])")
+_WORDS = (r"outreachbot:(announcement|correction) (\S+) (\S+)"  # kind, session, what
+          r"(?: (\d{8}T\d{4}Z))?")  # start
+# A marker is a whole HTML comment; a tag ends an edit summary. Text people wrote (a
+# session title in a summary, say) can look like either elsewhere: that is not a mark.
+_MARK = re.compile(rf"<!-- {_WORDS} -->|\[{_WORDS}\]\s*$")
 _START = "%Y%m%dT%H%MZ"
 _NOINCLUDE = re.compile(r"<noinclude>.*?(</noinclude>|$)", re.S | re.I)
 _INCLUDEONLY = re.compile(r"</?(includeonly|onlyinclude)>", re.I)
@@ -113,7 +117,8 @@ def correction_mark(session: Session, state: str) -> Mark:
 
 def marks_in(text: str) -> list[Mark]:
     """Every marker (in page text) or tag (in an edit summary) in ``text``."""
-    return [Mark(m["kind"], m["session"], m["what"], m["start"]) for m in _MARK.finditer(text)]
+    return [Mark(*(w for w in match.groups() if w is not None))
+            for match in _MARK.finditer(text)]
 
 
 def announced(marks: Iterable[Mark], session: Session, lead: timedelta) -> bool:
@@ -200,7 +205,7 @@ def correction_state(session: Session, announced_starts: Iterable[str],
 
 def user_link(name: str) -> str:
     if "[[" in name or "{{" in name:
-        return name
+        return inline(name)
     return f"[[User:{name}|{name}]]"
 
 
@@ -214,22 +219,22 @@ def announcement_values(session: Session, settings: Settings, count: int | None,
                         local_label: str, conjunction: str = "and") -> dict[str, str]:
     """The ``{{{parameters}}}`` an announcement text may use, as wikitext."""
     zones = settings.time_zones
-    local_url = reader_zone_url(session.start, session.title)
+    local_url = reader_zone_url(session.start, markup.one_line(session.title))
     hosts = [h for h in session.hosts if h.strip()]
     return {
         "id": session.id,
-        "title": session.title,
-        "event": session.event or session.title,
+        "title": inline(session.title),
+        "event": inline(session.event or session.title),
         "when": when_in_zones(session.start, zones),
         "date": long_date(session.start, zones[0]) if zones else "",
         "local": f"[{local_url} {local_label}]",
         "local_url": local_url,
         "duration": format_duration(session.duration),
-        "platform": session.platform,
-        "join": session.join,
+        "platform": inline(session.platform),
+        "join": url(session.join),
         "signup": f"[[{session.signup_page}]]" if session.signup_page else "",
         "signup_page": session.signup_page or "",
-        "agenda": "\n".join(f"* {topic}" for topic in session.agenda),
+        "agenda": "\n".join(f"* {inline(topic)}" for topic in session.agenda),
         "hosts": join_words([user_link(h) for h in hosts], conjunction),
         "count": "" if count is None else str(count),
         "status": session.status,
@@ -271,7 +276,7 @@ def one_line(text: str) -> str:
 
 def section(heading: str, body: str, mark: Mark, note: str = "") -> str:
     """The new section of one post; signed, so that archiving bots can date it."""
-    parts = [f"== {one_line(heading)} ==", body.strip("\n")]
+    parts = [f"== {one_line(inline(heading))} ==", body.strip("\n")]
     if note:
         parts.append(f"''{note}''")
     return "\n".join(parts) + f"\n~~~~ {mark.marker}\n"

@@ -26,10 +26,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+from outreachbot.rules.markup import shorten
 from outreachbot.rules.signups import (
     DEFAULT_CONTRIBS_PREFIXES,
     DEFAULT_USER_PREFIXES,
     ListLine,
+    bad_links,
+    comment_starts,
     read_line,
     user_link_pattern,
 )
@@ -167,8 +170,8 @@ def _split(lines: Sequence[str], link: re.Pattern[str]) -> _Part:
     body: list[_Entry | str] = []
     pending: list[str] = []  # lines after the last entry: the tail, unless an entry follows
     current: _Entry | None = None
-    for line in lines:
-        info = _read(line, link)
+    for line, hidden in zip(lines, comment_starts(lines), strict=True):
+        info = None if hidden else _read(line, link)
         if info is not None and not _is_reply(info.marker):
             current = _Entry(line, [], info)
             if body:
@@ -422,6 +425,33 @@ def attendees(text: str, rules: ListRules) -> list[str]:
         if entry.counts and entry.signer:
             seen.setdefault(entry.signer, None)
     return list(seen)
+
+
+def list_problems(text: str, rules: ListRules) -> list[tuple[int, str, str]]:
+    """What in the list keeps a line from counting although it looks like a signature:
+    (1-based line number, the line, why), for the status page. A user link naming no
+    possible user, and a comment opened with '<!--' and never closed (the wiki hides
+    every line after it)."""
+    section = _section(text, rules.heading, rules.waiting_heading)
+    if section is None:
+        return []
+    lines = section.lines[section.start:section.end]
+    hidden = comment_starts([*lines, ""])
+    found: list[tuple[int, str, str]] = []
+    for offset, line in enumerate(lines):
+        number = section.start + offset + 1
+        if not hidden[offset] and re.match(r"[#*]", line):
+            for link, reason in bad_links(line, rules.names.link):
+                found.append((number, line, f"{shorten(link, 80)!r} names no user ({reason}), "
+                              "so this line does not count as a signature; sign with four "
+                              "tildes, or link the account as [[User:Name]]"))
+    if hidden[-1]:
+        opened = max(i for i in range(len(lines)) if not hidden[i])
+        found.append((section.start + opened + 1, lines[opened],
+                      "this line opens an HTML comment with '<!--' that is never closed, "
+                      "so the wiki hides every line below it and the signatures there do "
+                      "not count; close the comment with '-->'"))
+    return found
 
 
 # --------------------------------------------------------------------------- history

@@ -25,6 +25,7 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Comment, Template, Wikilink
 
 from outreachbot.model import Problem
+from outreachbot.rules.markup import line_number, open_comment, shorten
 from outreachbot.titles import is_valid_title, normalize_title
 
 DEFAULT_MAX_TARGETS = 1000
@@ -74,7 +75,8 @@ def normalize_site(value: str) -> tuple[str | None, str | None]:
 
 
 def _without_comments(text: str) -> str:
-    """The text with its comments blanked, keeping line numbers for the messages."""
+    """The text with its comments blanked, keeping line numbers for the messages; the
+    caller has cut the text at a comment that is never closed."""
     code = mwparserfromhell.parse(text)
     for comment in code.filter(forcetype=Comment, recursive=True):
         code.replace(comment, "\n" * str(comment).count("\n"))
@@ -109,7 +111,8 @@ class _Reader:
         reason = is_valid_title(title)
         if reason:
             self.problem(number, template, "page" if template else "", title,
-                         f"{title!r} is not a valid page title: {reason}; this line is left out")
+                         f"{shorten(title, 80)!r} is not a valid page title: {reason}; this "
+                         "line is left out")
             return
         if site is not None and site == self.home:
             site = None
@@ -163,9 +166,17 @@ def parse_delivery_list(text: str, page: str, *, max_targets: int = DEFAULT_MAX_
     list with more than ``max_targets`` pages yields no targets and a problem saying so.
     """
     reader = _Reader(page, home)
+    unclosed = open_comment(text)
+    if unclosed is not None:
+        text = text[:unclosed]
     for number, line in enumerate(_without_comments(text).splitlines(), 1):
         if line.strip():
             reader.line(number, line)
+    if unclosed is not None:
+        reader.problem(line_number(text, unclosed), "", "", "", "this line opens an HTML "
+                       "comment with '<!--' that is never closed, so the wiki hides every "
+                       "line after it and nothing is delivered to the pages named there; "
+                       "close the comment with '-->'")
     targets = tuple(reader.targets)
     too_long = len(targets) > max_targets
     if too_long:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from outreachbot.model import Session, Zone
 from outreachbot.rules.activities import join_words
+from outreachbot.rules.markup import inline, url
 from outreachbot.rules.when import format_duration, when_in_zones
 
 INSTRUCTIONS = "Sign with a hash and four tildes. (<nowiki># ~~~~</nowiki>)"
@@ -40,18 +41,18 @@ def render_signup_page(session: Session, zones: tuple[Zone, ...],
     when += f" ({format_duration(session.duration)})"
     rows = [f"* '''{texts.when}:''' {when}"]
     if session.platform:
-        place = session.platform
+        place = inline(session.platform)
         if session.join:
-            place += f" ({session.join})"
+            place += f" ({url(session.join)})"
         rows.append(f"* '''{texts.platform}:''' {place}")
     if session.hosts:
         rows.append(f"* '''{texts.hosts}:''' {join_words([_user(h) for h in session.hosts])}")
     box = "\n".join([
         '{| class="wikitable"',
-        f"! {session.title}",
+        f"! {inline(session.title)}",
         "|-",
         "|\n" + "\n".join(rows),
         "|}",
     ])
-    heading = session.settings.signup_heading.strip() or "Interested attendees"
+    heading = inline(session.settings.signup_heading) or "Interested attendees"
     return (f"{box}\n\n== {heading} ==\n{texts.intro} {texts.instructions}\n")

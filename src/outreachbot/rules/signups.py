@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from outreachbot.titles import normalize_user
+from outreachbot.titles import is_valid_user, normalize_user
 
 DEFAULT_USER_PREFIXES: tuple[str, ...] = ("User", "User talk")
 DEFAULT_CONTRIBS_PREFIXES: tuple[str, ...] = ("Special:Contributions",)
@@ -22,6 +22,9 @@ DEFAULT_UNSIGNED_TEMPLATES: tuple[str, ...] = ("unsigned",)
 
 _HEADING = re.compile(r"^(={1,6})\s*(.*?)\s*\1\s*$")
 _STRUCK = re.compile(r"<(s|del|strike)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_INERT = re.compile(r"<(nowiki|pre)\b[^>]*?(?<!/)>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HIDDEN = re.compile(r"<!--.*?(?:-->|$)|<(nowiki|pre)\b[^>]*?(?<!/)>.*?</\1\s*>",
+                     re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -92,15 +95,70 @@ def section_span(text: str, heading: str) -> tuple[int, int] | None:
     return None
 
 
+def visible(line: str) -> str:
+    """The line as the wiki shows it, for finding its signer: without comments (an
+    unclosed one hides the rest of the line) and without the inert text of
+    ``<nowiki>``/``<pre>``; a user link there is no signature."""
+    return _HIDDEN.sub("", line) if "<" in line else line
+
+
+def _signer(match: re.Match[str]) -> str | None:
+    """The user a link names, or None when no account (nor IP address) can have that name:
+    ``[[User:<b>Eve</b>]]`` is no link on the wiki, so it signs nothing."""
+    name = link_user(match)
+    return None if is_valid_user(name, allow_ip=True) else name
+
+
+def bad_links(line: str, link: re.Pattern[str] = _DEFAULT_LINK) -> list[tuple[str, str]]:
+    """The user links of a line that name no possible user: (the link, why)."""
+    found = []
+    for match in link.finditer(visible(line)):
+        reason = is_valid_user(link_user(match), allow_ip=True)
+        if reason:
+            found.append((match.group(), reason))
+    return found
+
+
+def _ends_inside_comment(line: str, inside: bool) -> bool:
+    """Whether an HTML comment is still open at the end of ``line``."""
+    if "<!--" not in line and "-->" not in line:
+        return inside
+    line = _INERT.sub("", line)
+    position = 0
+    while True:
+        if inside:
+            end = line.find("-->", position)
+            if end < 0:
+                return True
+            position, inside = end + 3, False
+        start = line.find("<!--", position)
+        if start < 0:
+            return False
+        position, inside = start + 4, True
+
+
+def comment_starts(lines: Sequence[str]) -> list[bool]:
+    """For each line, whether it starts inside an HTML comment opened above it: such a
+    line is hidden on the wiki, so it is no list item (and signs nothing)."""
+    inside = False
+    starts = []
+    for line in lines:
+        starts.append(inside)
+        inside = _ends_inside_comment(line, inside)
+    return starts
+
+
 def read_line(number: int, line: str, link: re.Pattern[str] = _DEFAULT_LINK) -> ListLine | None:
     """The list line, or None when the line is not a list item."""
     m = re.match(r"^([#*:]+)", line)
     if not m:
         return None
     marker = m.group(1)
-    links = list(link.finditer(line))
-    live = list(link.finditer(_STRUCK.sub("", line))) if "<" in line else links
-    signer = link_user(links[-1]) if links else None
+    shown = visible(line)
+    links = [name for name in map(_signer, link.finditer(shown)) if name]
+    live = ([name for name in map(_signer, link.finditer(_STRUCK.sub("", shown))) if name]
+            if "<" in shown else links)
+    signer = links[-1] if links else None
     return ListLine(number, line, marker, signer, struck=bool(links) and not live)
 
 
@@ -110,7 +168,8 @@ def list_lines(text: str, heading: str, link: re.Pattern[str] = _DEFAULT_LINK) -
     if span is None:
         return []
     lines = text.split("\n")
-    found = (read_line(i, lines[i], link) for i in range(*span))
+    hidden = comment_starts(lines[span[0]:span[1]])
+    found = (read_line(i, lines[i], link) for i in range(*span) if not hidden[i - span[0]])
     return [line for line in found if line is not None]
 
 

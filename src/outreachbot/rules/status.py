@@ -13,9 +13,14 @@ from collections.abc import Iterable, Sequence
 
 from outreachbot.model import Problem
 from outreachbot.report import JobReport
+from outreachbot.rules.markup import shorten
 from outreachbot.trust import IgnoredRevision
 
 _CLOCK = re.compile(r"<!-- clock -->.*?<!-- /clock -->")
+_LIVE_IN_NOWIKI = re.compile(r"<(?=\s*/\s*nowiki|!--)", re.IGNORECASE)
+# How much of a value and of a message a problem line quotes: a 100 kB value pasted by
+# mistake must not make the status page (and the talk page notice) as big.
+VALUE_SHOWN, MESSAGE_SHOWN = 200, 1000
 
 
 def _clock(text: str) -> str:
@@ -28,7 +33,9 @@ def same_beyond_clock(old: str, new: str) -> bool:
 
 
 def _nowiki(value: str) -> str:
-    return "<nowiki>" + value.replace("</nowiki>", "&lt;/nowiki>") + "</nowiki>"
+    """The text shown literally: a closing tag inside it, in any case, cannot end it, and
+    a comment inside it cannot pass for one of the bot's block markers."""
+    return "<nowiki>" + _LIVE_IN_NOWIKI.sub("&lt;", value) + "</nowiki>"
 
 
 def problem_line(problem: Problem) -> str:
@@ -37,12 +44,13 @@ def problem_line(problem: Problem) -> str:
     if problem.template:
         place += f" <code><nowiki>{{{{{problem.template}}}}}</nowiki></code>"
     if problem.item:
-        place += f" {_nowiki(problem.item)}"
+        place += f" {_nowiki(shorten(problem.item, VALUE_SHOWN))}"
     if problem.param:
-        place += f", parameter <code>{_nowiki(problem.param)}</code>"
-        place += f" = <code>{_nowiki(problem.value)}</code>" if problem.value else " (empty)"
+        place += f", parameter <code>{_nowiki(shorten(problem.param, VALUE_SHOWN))}</code>"
+        place += (f" = <code>{_nowiki(shorten(problem.value, VALUE_SHOWN))}</code>"
+                  if problem.value else " (empty)")
     label = "Warning" if problem.severity == "warning" else "Problem"
-    return f"* '''{label}:''' {place}: {_nowiki(problem.message)}"
+    return f"* '''{label}:''' {place}: {_nowiki(shorten(problem.message, MESSAGE_SHOWN))}"
 
 
 def render_problems(problems: Sequence[Problem], ignored: Iterable[IgnoredRevision],

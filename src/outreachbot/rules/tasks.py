@@ -41,8 +41,17 @@ import mwparserfromhell
 from mwparserfromhell.nodes import Heading
 
 from outreachbot import params
-from outreachbot.config import INVALID, find_templates, raw_params, read_value
+from outreachbot.config import (
+    INVALID,
+    early_end_message,
+    find_templates,
+    raw_params,
+    read_value,
+    stray_parameters,
+    visible_text,
+)
 from outreachbot.model import Problem
+from outreachbot.rules.markup import inline, neutralize, one_line
 
 RECENT = timedelta(days=30)  # how long a done task stays under "Recently done"
 CATEGORY_NAMESPACE = 14
@@ -155,14 +164,21 @@ def read_tasks(text: str, page: str) -> tuple[list[Task], list[Problem]]:
     """
     tasks: list[Task] = []
     problems: list[Problem] = []
-    code = mwparserfromhell.parse(text)
+    code = mwparserfromhell.parse(visible_text(text, page, problems, params.TASK_TEMPLATE))
     number = 0
     for section in code.get_sections(flat=True, include_lead=True):
         first = section.nodes[0] if section.nodes else None
         heading = _heading_text(first) if isinstance(first, Heading) else ""
         for template in find_templates(section, params.TASK_TEMPLATE):
             number += 1
-            task = _read_task(raw_params(template), page, heading, number, problems)
+            raw = raw_params(template)
+            task = _read_task(raw, page, heading, number, problems)
+            stray = stray_parameters(section, template, _PARAMS.keys())
+            if stray is not None:
+                last, names = stray
+                value = next((v for n, v, _ in raw if n == last), "")
+                problems.append(_problem(page, task.title if task else f"task #{number} on "
+                                         "the page", last, value, early_end_message(names)))
             if task is not None:
                 tasks.append(task)
     return tasks, problems
@@ -195,16 +211,17 @@ class Texts:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Community wikitext on one line, unable to reach beyond its place (see `markup`)."""
+    return inline(text)
 
 
 def _link_target(title: str) -> str:
-    title = _one_line(title)
+    title = one_line(title)
     return ":" + title if title.lower().startswith(_COLON_NAMESPACES) else title
 
 
 def _anchor(section: str) -> str:
-    return _ANCHOR_FORBIDDEN.sub("", section).strip()
+    return neutralize(_ANCHOR_FORBIDDEN.sub("", section).strip())
 
 
 def where(task: Task) -> str:
@@ -222,7 +239,7 @@ def _owners(task: Task) -> str:
 def _cell_lines(text: str) -> str:
     """Organizer wikitext made safe inside a table cell: a line starting with a table
     character would end the cell or the table."""
-    lines = text.strip().splitlines()
+    lines = neutralize(text.strip()).splitlines()
     return "\n".join("<nowiki/>" + line if line.startswith(("|", "!", "{|")) else line
                      for line in lines)
 

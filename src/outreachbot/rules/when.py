@@ -98,7 +98,9 @@ def reader_zone_url(start_utc: datetime, title: str) -> str:
     """A timeanddate.com link that shows the start in the reader's own time zone."""
     moment = _utc(start_utc)
     iso = f"{moment.year:04d}{moment.month:02d}{moment.day:02d}T{_clock(moment).replace(':', '')}"
-    return f"{READER_ZONE_URL}?iso={iso}&msg={quote(title, safe='')}&p1={_TIMEANDDATE_UTC}"
+    # '~' and '_' too: '~~~~' and '__NOTOC__' act anywhere in wikitext, in a link as well.
+    message = quote(title, safe="").replace("~", "%7E").replace("_", "%5F")
+    return f"{READER_ZONE_URL}?iso={iso}&msg={message}&p1={_TIMEANDDATE_UTC}"
 
 
 def _unit(count: int, name: str) -> str:
