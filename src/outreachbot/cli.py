@@ -119,6 +119,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from outreachbot import redact
+
+    redact.install()  # before anything logs: no credential reaches a console or log
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["localwiki"]:
         from outreachbot import localwiki

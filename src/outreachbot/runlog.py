@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from outreachbot import redact
 from outreachbot.report import JobReport
 
 DEFAULT_LOG = Path("state/runs.jsonl")
@@ -37,7 +38,7 @@ def record(report: JobReport, trigger: str = "run") -> dict[str, Any]:
         "skips": len(report.skips),
         "problems": len(report.problems) + len(report.ignored),
         "trigger": trigger,
-        "notes": report.notes[:5],
+        "notes": [redact.text(note) for note in report.notes[:5]],
     }
 
 

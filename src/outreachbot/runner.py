@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pywikibot
 
+from outreachbot import redact
 from outreachbot.edits import Edit
 from outreachbot.errors import ConfigError, ShutoffError
 from outreachbot.i18n import msg
@@ -63,7 +64,7 @@ def run(wiki: Wiki, config_titles: Sequence[str], jobs: Sequence[str], now: date
             # log it with its traceback and serve the other groups all the same
             pywikibot.exception(f"Config [[{title}]] failed")
             failed = JobReport("config", title, now, outcome="failed")
-            failed.notes.append(f"{type(error).__name__}: {error}")
+            failed.notes.append(redact.text(f"{type(error).__name__}: {error}"))
             reports.append(failed)
     return reports
 
@@ -93,7 +94,7 @@ def run_config(wiki: Wiki, title: str, jobs: Sequence[str], now: datetime,
         except Exception as error:  # a bug: keep its traceback, go on with the next job
             pywikibot.exception(f"Job {name} failed on [[{title}]]")
             report.outcome = "failed"
-            report.notes.append(f"internal error: {type(error).__name__}: {error}")
+            report.notes.append(redact.text(f"internal error: {type(error).__name__}: {error}"))
         report.finished = datetime.now(now.tzinfo)
         pywikibot.info(f"{name}: {report.outcome}, {report.checked} pages checked, "
                        f"{report.edit_count} edits, {len(report.skips)} skipped")
