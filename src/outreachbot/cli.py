@@ -10,6 +10,8 @@ Commands::
         options work as in any script:
         -simulate (no writes; the diff of every planned edit is shown), -family:NAME,
         -lang:CODE, -user:NAME, -log, -verbose.
+        The account must be the configured one, not blocked, with the 'edit' right
+        and the bot flag; --without-bot-flag lets an approved trial run go without it.
     outreachbot check-config --config TITLE [GLOBAL OPTIONS]
     outreachbot check-config --file PATH
         List every problem in a config page (read at its trusted revision) or a file;
@@ -32,8 +34,9 @@ Commands::
     outreachbot demo
         Start and seed the local wiki, run every job once and show what changed.
 
-Exit status: 0 done, 1 a job failed or a config page could not be used, 2 bad command
-line, 3 stopped by the emergency stop page.
+Exit status: 0 done, 1 a job failed, a config page could not be used or the account
+cannot run the bot (nothing is edited then), 2 bad command line, 3 stopped by the
+emergency stop page.
 """
 
 from __future__ import annotations
@@ -77,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="user groups whose edits steer the bot (default: sysop)")
     run.add_argument("--now", type=_parse_now, metavar="ISO",
                      help="pretend it is this UTC time (for tests and demonstrations)")
+    run.add_argument("--without-bot-flag", action="store_true",
+                     help="run although the account has no bot flag (an approved trial "
+                     "run); its edits are not marked as bot edits")
 
     check = sub.add_parser("check-config", help="list the problems of a config page")
     source = check.add_mutually_exclusive_group(required=True)
@@ -113,8 +119,10 @@ def _parser() -> argparse.ArgumentParser:
     feed.add_argument("--config-list", action="append", default=[], metavar="TITLE")
     feed.add_argument("--output", required=True, metavar="PATH")
     feed.add_argument("--trusted-group", action="append", metavar="GROUP")
-    sub.add_parser("install-templates",
-                   help="create or update the three templates, their docs and TemplateData")
+    install = sub.add_parser("install-templates", help="create or update the three "
+                             "templates, their docs and TemplateData")
+    install.add_argument("--without-bot-flag", action="store_true",
+                         help="install although the account has no bot flag")
     return parser
 
 
@@ -141,13 +149,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     import pywikibot
 
+    from outreachbot.errors import AccountError
+
     # handle_args([]) would read sys.argv instead: only hand it the global options.
     rest = pywikibot.handle_args(globals_) if globals_ else []
     if rest:
         print(f"outreachbot: unknown option(s): {' '.join(rest)}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        return _command(options)
+    except AccountError as error:
+        for problem in error.problems:
+            pywikibot.error(problem)
+        return EXIT_FAILED
+
+
+def _command(options: argparse.Namespace) -> int:
     if options.command == "install-templates":
-        return install_templates()
+        return install_templates(options)
     if options.command == "check-config":
         return check_wiki(options.config, tuple(options.trusted_group or ("sysop",)))
     if options.command == "schedule":
@@ -157,13 +176,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_jobs(options)
 
 
-def _site():  # type: ignore[no-untyped-def]
+def _ui_lang() -> str:
+    """The language of console messages (Pywikibot's ``userinterface_lang``)."""
     import pywikibot
 
+    return str(pywikibot.config.userinterface_lang or "en")
+
+
+def _site(*, edits: bool = False, bot_flag: bool = True):  # type: ignore[no-untyped-def]
+    """The configured site, logged in as the configured account.
+
+    Raises `AccountError` (every reason, each saying how to fix it) when the account
+    cannot be used: no account configured, the login fails, or the wiki sees another
+    account or none. With ``edits`` the command edits, and the account must also be
+    unblocked, have the ``edit`` right and, unless ``bot_flag`` is False, the bot flag;
+    a ``-simulate`` run saves nothing, so it only warns. The rights come with the
+    login's own ``meta=userinfo`` request: the check asks the wiki nothing more.
+    """
+    import contextlib
+
+    import pywikibot
+    from pywikibot.exceptions import NoUsernameError
+    from pywikibot.login import ClientLoginManager
+
+    from outreachbot import redact
+    from outreachbot.errors import AccountError
+    from outreachbot.i18n import msg
+    from outreachbot.wiki import Wiki
+
     site = pywikibot.Site()
-    site.login()
-    if not site.logged_in():
-        raise SystemExit(f"outreachbot: cannot log in to {site}; check user-config.py")
+    lang = _ui_lang()
+    where = {"site": str(site), "user": site.username() or "?"}
+    refused = msg(lang, "account-refused", **where)
+    if not site.username():
+        raise AccountError([msg(lang, "account-no-username", family=site.family.name,
+                                code=site.code, **where), refused])
+    with contextlib.suppress(Exception):  # the password file's own errors come below
+        redact.remember(ClientLoginManager(site=site).password)
+    try:
+        site.login()
+    except (NoUsernameError, FileNotFoundError, ValueError) as error:
+        # a refused login, a password file missing or not understood (Pywikibot's
+        # messages about it never quote a password)
+        raise AccountError([msg(lang, "account-login-failed", error=str(error).strip(),
+                                **where), refused]) from None
+    except EOFError:  # Pywikibot asked for the password, and nobody can type it
+        raise AccountError([msg(lang, "account-no-password", **where), refused]) from None
+    wiki = Wiki(site)
+    problems = wiki.account_problems(bot_flag=bot_flag)
+    fatal = [p.text(lang) for p in problems if p.level == "identity"
+             or (edits and p.level == "rights" and not wiki.simulate)]
+    if fatal:
+        raise AccountError([*fatal, refused])
+    if edits:
+        for problem in problems:
+            pywikibot.warning(problem.text(lang))
+        if any(p.level == "rights" for p in problems):
+            pywikibot.warning(msg(lang, "account-simulate"))
     return site
 
 
@@ -179,7 +248,7 @@ def run_jobs(options: argparse.Namespace) -> int:
         print(f"outreachbot: unknown job(s): {', '.join(unknown)}; "
               f"available: {', '.join(runner.available_jobs())}", file=sys.stderr)
         return EXIT_USAGE
-    wiki = Wiki(_site())
+    wiki = Wiki(_site(edits=True, bot_flag=not options.without_bot_flag))
     now = options.now or datetime.now(UTC)
     if wiki.simulate:
         pywikibot.info("Simulation: nothing is saved; each planned edit is shown as a diff.")
@@ -197,13 +266,14 @@ def run_jobs(options: argparse.Namespace) -> int:
     return EXIT_FAILED if any(r.outcome == "failed" for r in reports) else EXIT_OK
 
 
-def install_templates() -> int:
+def install_templates(options: argparse.Namespace) -> int:
     from outreachbot import templates
     from outreachbot.errors import ShutoffError
     from outreachbot.wiki import Wiki
 
+    site = _site(edits=True, bot_flag=not options.without_bot_flag)
     try:
-        results = templates.install(Wiki(_site()))
+        results = templates.install(Wiki(site))
     except ShutoffError as error:
         print(f"outreachbot: emergency stop: {error}", file=sys.stderr)
         return EXIT_STOPPED
@@ -274,7 +344,7 @@ def schedule(options: argparse.Namespace) -> int:
             [f"{k}={v}" for k, v in every.items()] + options.every, {})
         if not settings.configs and not settings.config_lists:
             raise scheduler.SchedulerError("give at least one --config or --config-list")
-        scheduler.run_scheduler(settings, _site())
+        scheduler.run_scheduler(settings, _site(edits=True))
     except scheduler.SchedulerError as error:
         print(f"outreachbot: {error}", file=sys.stderr)
         return EXIT_FAILED
@@ -350,14 +420,16 @@ def check_wiki(title: str, groups: tuple[str, ...]) -> int:
 def script_main(job: str, args: Sequence[str]) -> int:
     """Entry point of the Pywikibot scripts in ``scripts/`` (``pwb outreachbot_JOB``).
 
-    They take ``-config:TITLE`` (repeatable) and ``-now:ISO`` in Pywikibot's option style
-    and run the same job as ``outreachbot run JOB``.
+    They take ``-config:TITLE`` (repeatable), ``-now:ISO`` and ``-without-bot-flag`` in
+    Pywikibot's option style and run the same job as ``outreachbot run JOB``.
     """
     argv = ["run"] + ([job] if job else [])
     for arg in args:
         name, _, value = arg.partition(":")
         if name in ("-config", "-now", "-trusted-group") and value:
             argv += [f"-{name}", value]
+        elif arg == "-without-bot-flag":
+            argv.append("--without-bot-flag")
         else:
             argv.append(arg)
     return main(argv)

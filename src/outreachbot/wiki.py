@@ -8,7 +8,8 @@ emergency stop live, so no job can forget one of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,10 +18,71 @@ from pywikibot import exceptions as pwb_errors
 
 from outreachbot.edits import Edit, Saved
 from outreachbot.errors import ShutoffError
+from outreachbot.i18n import msg
 from outreachbot.trust import Revision
 
 SHUTOFF_EVERY = 10  # edits between two looks at the shutoff page (SPEC section 2)
 MAX_CONFLICT_RETRIES = 3  # fresh recomputations after an edit conflict before giving up
+
+
+@dataclass(frozen=True)
+class AccountProblem:
+    """Why the logged-in account may not run the bot: the message
+    ``outreachbot-account-KEY`` with its parameters, and how serious it is:
+
+    - ``identity``: not the configured account, or none: nothing runs, not even a
+      ``-simulate`` run or a read-only command;
+    - ``rights``: a right the bot needs to edit is missing (blocked, no ``edit``, no bot
+      flag): a run that edits is refused; a ``-simulate`` run goes on with a warning;
+    - ``notice``: worth a warning only.
+    """
+
+    key: str
+    params: dict[str, str] = field(default_factory=dict)
+    level: str = "rights"
+
+    def text(self, lang: object) -> str:
+        return msg(lang, f"account-{self.key}", **self.params)
+
+
+def account_problems(userinfo: Mapping[str, Any], expected: str | None, site: str, *,
+                     bot_flag: bool = True) -> list[AccountProblem]:
+    """What is wrong with the account, from the API's ``meta=userinfo`` answer
+    (``uiprop=rights|groups|blockinfo``); ``expected`` is the configured account name.
+
+    The bot flag is the ``bot`` right, not membership of the ``bot`` group: a BotPassword
+    without the "High-volume editing" grant is in the group but has not the right,
+    and MediaWiki then saves the edits unflagged.
+    """
+    where = {"user": expected or "?", "site": site}
+    name = str(userinfo.get("name") or "")
+    if "anon" in userinfo or not userinfo.get("id") or not name:
+        return [AccountProblem("not-logged-in", where, "identity")]
+    if expected and name != expected:
+        return [AccountProblem("wrong-user", {**where, "actual": name}, "identity")]
+    rights = set(userinfo.get("rights", ()))
+    groups = set(userinfo.get("groups", ()))
+    problems = []
+    # The API gives the block's fields (blockid, blockedby, ...) in userinfo itself;
+    # some clients nest them under "blockinfo".
+    block = userinfo.get("blockinfo") or (userinfo if "blockid" in userinfo else None)
+    if block:
+        details = {**where, "by": str(block.get("blockedby") or "?"),
+                   "reason": str(block.get("blockreason") or "-"),
+                   "expiry": str(block.get("blockexpiry") or "?")}
+        if block.get("blockpartial"):
+            problems.append(AccountProblem("partial-block", details, "notice"))
+        else:
+            problems.append(AccountProblem("blocked", details))
+    if "edit" not in rights:
+        problems.append(AccountProblem("no-edit", where))
+    if "bot" not in rights:
+        key = "no-bot-grant" if "bot" in groups else "no-bot-flag"
+        if bot_flag:
+            problems.append(AccountProblem(key, where))
+        else:
+            problems.append(AccountProblem("without-bot-flag", where, "notice"))
+    return problems
 
 
 class Wiki:
@@ -35,6 +97,21 @@ class Wiki:
         # made is finished, the next one is refused.
         self.stop_requested: Callable[[], bool] = lambda: False
         self._link_names: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+    # -- the account -----------------------------------------------------------------
+
+    def account_problems(self, *, bot_flag: bool = True) -> list[AccountProblem]:
+        """What keeps the logged-in account from running the bot (see `account_problems`).
+
+        Asks nothing of the wiki: Pywikibot's login already read ``meta=userinfo`` with
+        ``uiprop=blockinfo|groups|rights`` and keeps the answer.
+        """
+        info = self.site.userinfo
+        if "rights" not in info or "groups" not in info:  # read without them: read again
+            del self.site.userinfo
+            info = self.site.userinfo
+        return account_problems(info, self.site.username(), str(self.site),
+                                bot_flag=bot_flag)
 
     # -- reading -------------------------------------------------------------------
 
