@@ -341,7 +341,15 @@ def _read_titles(text: str, param: Param, notes: Notes) -> tuple[str, ...]:
     return _read_list(text, notes, _title)
 
 
+# The time and the date that end a signature: what four tildes typed in a list become.
+_SIGNATURE_PART = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{4} \([A-Z]{2,5}\)$")
+
+
 def _user(text: str) -> str:
+    if _SIGNATURE_PART.search(text):
+        raise Invalid(f"{markup.shorten(text, 80)!r} looks like part of a signature: four "
+                      "tildes typed in a list become a signature when the page is saved. "
+                      "Write the user names only, separated by commas")
     match = re.fullmatch(r"\[\[\s*:?\s*user(?:[ _]talk)?\s*:([^\[\]|#]*)(?:\|[^\[\]]*)?\]\]",
                          text.strip(), re.IGNORECASE)
     name = match.group(1) if match else text

@@ -88,7 +88,7 @@ def test_done_tasks_stay_under_recently_done_for_30_days():
 
 def test_a_description_cannot_break_the_table():
     block = render_tasks([Task("t", PAGE, description="ok\n|} oops\n! also")], NOW)
-    assert "\n<nowiki/>|} oops\n<nowiki/>! also\n" in block
+    assert "\n&#124;} oops\n<nowiki/>! also\n" in block
 
 
 TREE = {

@@ -160,8 +160,6 @@ def keep_list(ctx: Context, title: str, sessions: Sequence[Session], page: pywik
     rules = list_rules(ctx, sessions, names, _closed_note(ctx, sessions))
     if is_closed(text, rules.heading):
         return seen, text
-    for number, _line, message in list_problems(text, rules):
-        ctx.report.problems.append(Problem(title, "", "", "", message, f"line {number}"))
     latest = page.latest_revision_id
     history = History()
     if seen != latest:
@@ -172,6 +170,9 @@ def keep_list(ctx: Context, title: str, sessions: Sequence[Session], page: pywik
         ctx.report.skip(title, f"the page has no section {rules.heading!r} holding the "
                         "attendee list; add it (or set signup_heading in the config)")
         return seen, text
+    # Said about the list as it is saved: a line the history attributes is signed.
+    for number, _line, message in list_problems(outcome.text, rules):
+        ctx.report.problems.append(Problem(title, "", "", "", message, f"line {number}"))
     if outcome.text == text:
         return latest, text
     for removal in outcome.restored:

@@ -430,8 +430,8 @@ def attendees(text: str, rules: ListRules) -> list[str]:
 def list_problems(text: str, rules: ListRules) -> list[tuple[int, str, str]]:
     """What in the list keeps a line from counting although it looks like a signature:
     (1-based line number, the line, why), for the status page. A user link naming no
-    possible user, and a comment opened with '<!--' and never closed (the wiki hides
-    every line after it)."""
+    possible user on a line nobody signed, and a comment opened with '<!--' and never
+    closed (the wiki hides every line after it)."""
     section = _section(text, rules.heading, rules.waiting_heading)
     if section is None:
         return []
@@ -440,7 +440,8 @@ def list_problems(text: str, rules: ListRules) -> list[tuple[int, str, str]]:
     found: list[tuple[int, str, str]] = []
     for offset, line in enumerate(lines):
         number = section.start + offset + 1
-        if not hidden[offset] and re.match(r"[#*]", line):
+        info = None if hidden[offset] else _read(line, rules.names.link)
+        if info is not None and not info.is_reply and info.signer is None:
             for link, reason in bad_links(line, rules.names.link):
                 found.append((number, line, f"{shorten(link, 80)!r} names no user ({reason}), "
                               "so this line does not count as a signature; sign with four "

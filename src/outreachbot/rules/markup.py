@@ -10,9 +10,10 @@ and templates, but nothing in it may reach beyond the value:
   would save it again on every run;
 - nothing that ends or opens more than the value: unbalanced ``}}``, ``{{``, ``]]``,
   ``[[`` and ``|`` (the bot's blocks may sit inside a template on the page), an
-  unclosed ``<!--`` (it would hide the rest of the page, end marker included), any
-  ``<!--`` at all (a comment could pass for one of the bot's markers), and the
-  transclusion tags ``<includeonly>``, ``<noinclude>``, ``<onlyinclude>``;
+  unclosed ``<!--`` (it would hide the rest of the page, end marker included), and the
+  transclusion tags ``<includeonly>``, ``<noinclude>``, ``<onlyinclude>``; comments
+  are left out (they are hidden anyway, and one could pass for one of the bot's
+  markers);
 - nothing that changes the whole page: behaviour switches (``__NOTOC__``),
   ``{{DISPLAYTITLE:}}`` and the like, and category links (shown as links instead).
 
@@ -43,6 +44,7 @@ TRANSCLUSION_TAGS = frozenset({"includeonly", "noinclude", "onlyinclude"})
 # Templates and magic words that rewrite the text on save or change the whole page.
 _PAGE_WIDE = frozenset({"subst", "safesubst", "msgnw", "displaytitle", "defaultsort",
                         "defaultsortkey", "defaultcategorysort", "#tag"})
+_PIPES = {"!": "&#124;", "!!": "&#124;&#124;"}
 _TEXT_ESCAPES = {"{{": "&#123;&#123;", "}}": "&#125;&#125;", "[[": "&#91;&#91;",
                  "]]": "&#93;&#93;", "|": "&#124;", "!!": "!&#33;", "<": "&lt;",
                  "-->": "--&gt;"}
@@ -78,7 +80,7 @@ def _clean(code: Wikicode) -> None:
         if isinstance(node, Text):
             replacement = _literal(node.value)
         elif isinstance(node, Comment):
-            replacement = _literal(str(node))
+            replacement = ""  # hidden on the wiki anyway, and it could pass for a marker
         elif isinstance(node, Tag):
             name = str(node.tag).strip().lower()
             if name in TRANSCLUSION_TAGS:
@@ -88,6 +90,8 @@ def _clean(code: Wikicode) -> None:
         elif isinstance(node, Template):
             if _template_name(node) in _PAGE_WIDE:
                 replacement = _literal(str(node))
+            elif _template_name(node) in _PIPES:  # {{!}}: a pipe that would split a cell
+                replacement = _PIPES[_template_name(node)]
             else:
                 _clean(node.name)
                 for param in node.params:
@@ -179,7 +183,8 @@ def problems(text: str) -> list[str]:
     """What in a value cannot work where the bot puts it, in plain words; each is
     written so that it completes "The value ...". Empty for ordinary wikitext."""
     found: list[str] = []
-    if _TILDES.search(text):
+    bare = _PROTECTED.sub("", text)  # what <nowiki> and <pre> hold is shown as written
+    if _TILDES.search(bare):
         found.append("holds '~~~~', which would turn into a signature when the bot saves "
                      "a page; it is shown as plain tildes. Write the name instead")
     code = mwparserfromhell.parse(text, skip_style_tags=True)
@@ -188,13 +193,16 @@ def problems(text: str) -> list[str]:
         found.append(f"uses '{{{{{name}:...}}}}', which does not work in a value the bot "
                      "copies into other pages; it is shown as plain text. Write the text "
                      "it should give instead")
-    switch = _SWITCH.search(text)
+    switch = _SWITCH.search(bare)
     if switch:
         found.append(f"holds '{switch.group()}', which would change the whole page it is "
                      "copied to; it is shown as plain text. Remove it")
     if open_comment(text) is not None:
         found.append("opens an HTML comment with '<!--' and never closes it; it is shown "
                      "as plain text. Close it with '-->' or remove it")
+    if any(_CATEGORY.match(str(link.title)) for link in code.filter_wikilinks(recursive=True)):
+        found.append("links a category, which would put every page it is copied to in that "
+                     "category; it is shown as a link. Write [[:Category:...]] to link it")
     tags = {name.lower() for name in _TRANSCLUSION_TAG.findall(text)}
     for name in sorted(tags):
         found.append(f"holds <{name}>, which only matters on a page that is transcluded; "
