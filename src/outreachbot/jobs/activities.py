@@ -21,7 +21,13 @@ from outreachbot.i18n import msg
 from outreachbot.jobs.base import Context
 from outreachbot.model import Session, Settings
 from outreachbot.rules import activities as rules
-from outreachbot.rules.blocks import ensure_block, has_block, read_block, replace_block
+from outreachbot.rules.blocks import (
+    ensure_block,
+    has_block,
+    has_markers,
+    read_block,
+    replace_block,
+)
 from outreachbot.rules.signups import signers
 
 
@@ -38,8 +44,7 @@ class PagePlan:
 
 def fill_blocks(text: str, contents: Mapping[str, str]) -> str:
     """Write each block the page has; a page with none of them is an error."""
-    present = [name for name in contents
-               if f"outreachbot:begin {name}" in text or f"outreachbot:end {name}" in text]
+    present = [name for name in contents if has_markers(text, name)]
     if not present:
         raise BlockError(
             "the page has none of the marked blocks "

@@ -24,7 +24,7 @@ from outreachbot.errors import BlockError
 from outreachbot.i18n import msg
 from outreachbot.jobs.base import Context
 from outreachbot.rules import tasks as rules
-from outreachbot.rules.blocks import replace_block
+from outreachbot.rules.blocks import has_markers, replace_block
 from outreachbot.wiki import Wiki
 
 TASK_SOURCE_DEPTH = 1  # task categories: their pages and those of their subcategories
@@ -33,8 +33,7 @@ BLOCKS = ("tasks", "worklist")
 
 def fill_blocks(text: str, contents: Mapping[str, str]) -> str:
     """Write each block the page has; a page with neither of them is an error."""
-    present = [name for name in contents
-               if f"outreachbot:begin {name}" in text or f"outreachbot:end {name}" in text]
+    present = [name for name in contents if has_markers(text, name)]
     if not present:
         raise BlockError(
             "the page has neither the marked block 'tasks' nor 'worklist'; add the lines "

@@ -1,9 +1,10 @@
 """Marked blocks: the only parts of a human page the bot ever rewrites.
 
 A block is ``<!-- outreachbot:begin NAME -->`` ... ``<!-- outreachbot:end NAME -->``.
-Everything outside the markers is kept byte for byte. A page whose markers are missing,
-unclosed, doubled or out of order is not touched: `BlockError` says why, and the status
-page passes that on to the humans who can fix it.
+Everything outside the markers is kept byte for byte, and nothing written inside can pass
+for a marker. A page whose markers are missing, unclosed, doubled or out of order is not
+touched: `BlockError` says why, and the status page passes that on to the humans who can
+fix it.
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ def _span(text: str, name: str) -> tuple[int, int]:
     return begins[0].end(), ends[0].start()
 
 
+def has_markers(text: str, name: str) -> bool:
+    """True when the page has a begin or an end marker of the block, well formed or not.
+
+    Text that only looks like one is none: ``outreachbot:begin past`` outside a comment,
+    or the markers of a block ``past-old`` someone set aside.
+    """
+    return any(m.group(2) == name for m in _MARKER.finditer(text))
+
+
 def has_block(text: str, name: str) -> bool:
     """True when the block is present and well formed."""
     try:
@@ -61,6 +71,13 @@ def read_block(text: str, name: str) -> str:
     return text[start:end].strip("\n")
 
 
+def _inert(content: str) -> str:
+    """The content with nothing in it that is a marker. A value copied into a block may
+    hold one (in ``<nowiki>``, shown as text); left as it is, it would end this block or
+    another early, and the page would not be edited again. ``&lt;`` reads the same."""
+    return _MARKER.sub(lambda m: "&lt;" + m.group()[1:], content)
+
+
 def replace_block(text: str, name: str, content: str) -> str:
     """Put ``content`` between the block's markers, keeping all else byte for byte.
 
@@ -68,7 +85,7 @@ def replace_block(text: str, name: str, content: str) -> str:
     block cannot be located safely.
     """
     start, end = _span(text, name)
-    body = content.strip("\n")
+    body = _inert(content).strip("\n")
     inner = f"\n{body}\n" if body else "\n"
     return text[:start] + inner + text[end:]
 
@@ -79,7 +96,7 @@ def ensure_block(text: str, name: str, content: str) -> str:
     Only for pages the bot owns (its status page, archive subpages), never for a page
     people write on.
     """
-    if not any(m.group(2) == name for m in _MARKER.finditer(text)):
+    if not has_markers(text, name):
         sep = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
         text = f"{text}{sep}{begin_marker(name)}\n{end_marker(name)}\n"
     return replace_block(text, name, content)

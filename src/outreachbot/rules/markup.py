@@ -85,7 +85,11 @@ def _clean(code: Wikicode) -> None:
             name = str(node.tag).strip().lower()
             if name in TRANSCLUSION_TAGS:
                 replacement = _literal(str(node))
-            elif name not in ("nowiki", "pre") and node.contents is not None:
+            elif name in ("nowiki", "pre") and node.contents is not None:
+                # Shown as written, but a comment there still passes for a block marker
+                # to anything that reads the page's text; '&lt;' shows the same.
+                node.contents = str(node.contents).replace("<!--", "&lt;!--")
+            elif node.contents is not None:
                 _clean(node.contents)
         elif isinstance(node, Template):
             if _template_name(node) in _PAGE_WIDE:
