@@ -438,12 +438,19 @@ def render_archive(
     entries = _parse_archive(existing_block)
     top = list(entries[0].lines)
     follow = top  # where an entry without a date goes: after the entry before it
-    seen: set[str] = set()
+    # Of several entries with one session's marker, the bot's is the one that reads as it
+    # is written now, else the first: never a matter of where they stand, for sorting
+    # moves them, and the next run must pick the same one.
+    mine: dict[str, _Entry] = {}
+    for entry in entries[1:]:
+        sid = entry.session_id or ""
+        if sid in known and (sid not in mine or (entry.lines[0] == rendered[sid]
+                                                 and mine[sid].lines[0] != rendered[sid])):
+            mine[sid] = entry
     for entry in entries[1:]:
         sid = entry.session_id or ""
         if sid in known:
-            if sid not in seen:
-                seen.add(sid)
+            if entry is mine[sid]:
                 follow = known[sid].lines
                 follow.extend(entry.lines[1:])
                 continue
