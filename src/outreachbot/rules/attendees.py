@@ -247,10 +247,11 @@ def _section(text: str, heading: str, waiting_heading: str) -> _Section | None:
                 subs.append((j, len(n.group(1)), n.group(2).strip().lower()))
         main_end = subs[0][0] if subs else end
         waiting = None
-        for k, (j, sub_level, name) in enumerate(subs):
+        for k, (j, _level, name) in enumerate(subs):
             if name == waiting_heading.strip().lower():
-                stop = next((x for x, lv, _ in subs[k + 1:] if lv <= sub_level), end)
-                waiting = (j, stop)
+                # Like the list proper, the waiting list ends at the next heading of any
+                # level: a deeper subsection after it is someone else's text, not its list.
+                waiting = (j, subs[k + 1][0] if k + 1 < len(subs) else end)
                 break
         return _Section(lines, i + 1, main_end, end, level, waiting)
     return None
