@@ -123,14 +123,15 @@ class Wiki:
         return pywikibot.Page(self.site, title)
 
     def pages(self, titles: Iterable[str], *, shutoff: bool = True, categories: bool = False,
-              templates: bool = False) -> dict[str, pywikibot.Page]:
+              templates: bool = True) -> dict[str, pywikibot.Page]:
         """Load the pages in as few requests as the API allows (500 titles for a bot).
 
         The result maps each requested title (as given) to its page, missing pages
         included. With ``shutoff`` the shutoff page rides along in the same batch and is
         checked: `ShutoffError` is raised before anything is returned. With
         ``categories`` each page's categories come in the same batch; with ``templates``
-        the templates it uses, so that the ``{{bots}}`` check asks nothing more.
+        (the default) the templates it uses, so that the ``{{bots}}`` check before a save
+        asks nothing more.
         """
         wanted: dict[str, pywikibot.Page] = {}
         for title in titles:
@@ -164,9 +165,10 @@ class Wiki:
     def history(self, title: str, limit: int = 50) -> list[Revision]:
         """The newest ``limit`` revisions with their text, oldest first, in one request."""
         page = self.page(title)
-        if not page.exists():
+        try:  # no separate look at whether it exists: that would be a second request
+            revs = list(page.revisions(content=True, total=limit))
+        except pwb_errors.NoPageError:
             return []
-        revs = list(page.revisions(content=True, total=limit))
         revs.sort(key=lambda r: r.revid)
         return [
             Revision(
@@ -314,6 +316,10 @@ class Wiki:
             pywikibot.info(f"Summary: {edit.summary}")
             return Saved(edit.title, "simulated")
         page.text = new
+        # A new page's text goes as ``appendtext``: the same edit (``createonly`` makes a
+        # page created meanwhile an edit conflict), without Pywikibot's two requests for
+        # a base revision that cannot exist.
+        how = {"nocreate": True} if exists else {"createonly": True, "appendtext": new}
         try:
             page.save(
                 summary=edit.summary,
@@ -321,7 +327,7 @@ class Wiki:
                 minor=edit.minor,
                 quiet=True,
                 apply_cosmetic_changes=False,
-                **({"nocreate": True} if exists else {"createonly": True}),
+                **how,
             )
         except pwb_errors.EditConflictError:
             return None
