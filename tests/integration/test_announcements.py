@@ -106,7 +106,7 @@ def test_skips_and_redirects_are_reported_on_the_status_page(seeded, site, clien
         assert re.search(rf"\* Skipped \[\[:{re.escape(title)}\]\]: <nowiki>"
                          rf"{re.escape(reason)}", status), (title, status)
     assert ("Announcement of 'Libraries and Wikidata: Asia and Pacific' (7 days before) to "
-            f"the delivery list {DELIVERY_LIST}: posted on 4 page(s), 0 had it already, "
+            f"the delivery list {DELIVERY_LIST}: delivered on 4 page(s), "
             "5 skipped.") in status
 
 
@@ -115,7 +115,7 @@ def test_a_late_run_posts_and_says_so(seeded, site, client_for):
     run_bot(site, WEEK_BEFORE + timedelta(days=2))
     assert marks(admin.text("User talk:Alice")) == ["7d"]
     assert ("Announcement of 'Libraries and Wikidata: Asia and Pacific' (7 days before) to "
-            f"the delivery list {DELIVERY_LIST}: posted on 4 page(s), 0 had it already, "
+            f"the delivery list {DELIVERY_LIST}: delivered on 4 page(s), "
             "5 skipped; posted late: it was due at 2020-05-22 23:00 UTC.") \
         in admin.text(STATUS_PAGE)
 
@@ -300,7 +300,7 @@ def test_a_site_target_is_delivered_on_the_other_wiki(
     assert text.startswith("Bonjour Alice.")
     assert "[http://127.0.0.1" in text  # the list is linked across wikis
     status = client_for("Admin").text(STATUS_PAGE)
-    assert f"on {host}: posted on 1 page(s)" in status
+    assert f"on {host}: delivered on 1 page(s)" in status
     assert f"Skipped [[:Discussion utilisateur:Nobody ({host})]]" in status \
         or f"Skipped [[:User talk:Nobody ({host})]]" in status
 

@@ -271,6 +271,10 @@ class Delivery:
         self.sites: dict[str | None, SiteState | None] = {None: home}
         self.skips: list[tuple[str, str]] = []
         self.texts: dict[str, str | None] = {}
+        # (host, title) -> the markers in the page's text as read in the batch, plus those
+        # of the posts made since: Pywikibot drops a page's text after a save, and reading
+        # it again would cost a request per page.
+        self.text_marks: dict[tuple[str | None, str], list[rules.Mark]] = {}
 
     # -- steering pages --
 
@@ -383,6 +387,17 @@ class Delivery:
                 self.skips.append((place.label, reason))
         self.skips.extend(skips)
 
+    def _marks(self, state: SiteState, place: Place) -> list[rules.Mark]:
+        """What the bot's contributions and the page's text say was posted there."""
+        key = (state.host, place.page.title())
+        if key not in self.text_marks:
+            self.text_marks[key] = rules.marks_in(
+                place.page.text if place.page.exists() else "")
+        return state.marks.get(key[1], []) + self.text_marks[key]
+
+    def _posted(self, state: SiteState, place: Place, mark: rules.Mark) -> None:
+        self.text_marks.setdefault((state.host, place.page.title()), []).append(mark)
+
     def _list_link(self, state: SiteState) -> str:
         if state.host is None:
             return f"[[{self.group.list_title}]]"
@@ -433,9 +448,7 @@ class Delivery:
             title = place.page.title()
             if not place.listed:
                 continue
-            marks = state.marks.get(title, []) + rules.marks_in(
-                place.page.text if place.page.exists() else "")
-            if rules.announced(marks, session, lead):
+            if rules.announced(self._marks(state, place), session, lead):
                 already += 1
                 progress.tick()
                 continue
@@ -459,6 +472,7 @@ class Delivery:
                                                  minor=False), place.page)
             if result.outcome in ("saved", "simulated"):
                 posted += 1
+                self._posted(state, place, mark)
             elif result.outcome == "unchanged":
                 already += 1
             else:
@@ -467,10 +481,12 @@ class Delivery:
         where = "" if state.host is None else f" on {state.host}"
         late = (f"; posted late: it was due at {due.at:%Y-%m-%d %H:%M} UTC"
                 if due.late and posted else "")
+        # The same words whether the posts were made now or by an earlier run (this run's
+        # posts are its edits): a run that finds everything delivered changes nothing.
         self.ctx.report.notes.append(
             f"Announcement of '{shorten(session.title)}' ({format_duration(lead)} before) to the "
-            f"delivery list {self.group.list_title}{where}: posted on {posted} page(s), "
-            f"{already} had it already, {skipped} skipped{late}.")
+            f"delivery list {self.group.list_title}{where}: delivered on "
+            f"{posted + already} page(s), {skipped} skipped{late}.")
 
     def _correct(self, state: SiteState, places: list[Place],
                  reasons: Mapping[str, str | None], texts: Texts) -> None:
@@ -480,8 +496,7 @@ class Delivery:
             states: set[str] = set()
             for place in places:
                 title = place.page.title()
-                marks = state.marks.get(title, []) + rules.marks_in(
-                    place.page.text if place.page.exists() else "")
+                marks = self._marks(state, place)
                 status = rules.correction_state(session, _announced_starts(marks, session), now)
                 if status is None or _corrected(marks, session, status) or reasons[title]:
                     continue
@@ -501,7 +516,9 @@ class Delivery:
                               state=status.split("-")[0]) + " " + mark.tag
                 result = _save(self.ctx, state, Edit(title, change, summary, minor=False),
                                place.page)
-                posted += result.outcome in ("saved", "simulated")
+                if result.outcome in ("saved", "simulated"):
+                    posted += 1
+                    self._posted(state, place, mark)
             if states:
                 self.ctx.report.notes.append(
                     f"Correction of '{shorten(session.title)}' ({', '.join(sorted(states))}): "
