@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outreachbot.bench_attendees import cpu_seconds_for_5000_signatures, generated_page
+from outreachbot.bench import cpu_seconds_for_5000_signatures, generated_page
 from outreachbot.model import Session, Settings, Zone
 from outreachbot.rules.attendees import (
     ListRules,
