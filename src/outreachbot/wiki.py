@@ -315,11 +315,15 @@ class Wiki:
             pywikibot.showDiff(old, new)
             pywikibot.info(f"Summary: {edit.summary}")
             return Saved(edit.title, "simulated")
-        page.text = new
-        # A new page's text goes as ``appendtext``: the same edit (``createonly`` makes a
-        # page created meanwhile an edit conflict), without Pywikibot's two requests for
-        # a base revision that cannot exist.
-        how = {"nocreate": True} if exists else {"createonly": True, "appendtext": new}
+        how: dict[str, Any] = {"nocreate": True}
+        if exists:
+            page.text = new
+        else:
+            # A new page's text goes as ``appendtext`` (``createonly`` makes a page created
+            # meanwhile an edit conflict): the same edit, without the requests Pywikibot
+            # makes for the text and base revision of a page that does not exist, nor its
+            # {{bots}} check (there is no text to hold one).
+            how = {"createonly": True, "appendtext": new, "force": True}
         try:
             page.save(
                 summary=edit.summary,
