@@ -457,13 +457,13 @@ class Bench:
 _API_PARAM = re.compile(r" (\w+)=(\S*)")
 SHUTOFF_LOOK = "emergency stop page (every 10 edits)"
 WORKLIST = "worklist category (one a category)"
-HISTORY = "page history (one a page with unseen revisions)"
+HISTORY = "page history (a steering page, or a sign-up page with unseen revisions)"
 
 
 def _kind(params: dict[str, str]) -> str:
     """What one API request was for, from its parameters."""
     action = params.get("action", "?")
-    titles = unquote(params.get("titles", ""))
+    titles = params.get("titles", "")
     many = titles.endswith("[...]") or "|" in titles
     if action == "edit":
         return "edit"
@@ -489,9 +489,7 @@ def _kind(params: dict[str, str]) -> str:
         return "protection levels (batched)" if many else "page id after a creation"
     if many:
         return "pages read (batched)"
-    if params.get("prop") == "info|revisions":
-        return "a new page, looked up before its creation"
-    return f"query prop={unquote(params['prop'])} (one page)"
+    return f"query prop={params['prop']} (one page)"
 
 
 def api_calls(log: Path, since: int) -> Counter[str]:
@@ -506,7 +504,8 @@ def api_calls(log: Path, since: int) -> Counter[str]:
         return kinds
     for line in lines:
         if " API " in line:
-            kinds[_kind(dict(_API_PARAM.findall(line.split(" API ", 1)[1])))] += 1
+            found = _API_PARAM.findall(line.split(" API ", 1)[1])
+            kinds[_kind({name: unquote(value) for name, value in found})] += 1
     return kinds
 
 
@@ -539,13 +538,12 @@ def why(run: Run, worklist_pages: int) -> list[str]:
     found = []
     looks = run.calls[SHUTOFF_LOOK]
     if looks:
-        found.append(f"{looks} looks at the emergency stop page")
+        found.append(f"{looks} look(s) at the emergency stop page, one every 10 edits")
     categories = run.calls[WORKLIST]
     if categories:
-        batched = math.ceil(worklist_pages / BATCH) if not run.jobs or "tasks" in run.jobs \
-            else 0
-        found.append(f"{categories} worklist requests, one a category, where "
-                     f"{worklist_pages:,} pages would fill {batched}")
+        found.append(f"{categories} worklist requests, one a category, for "
+                     f"{worklist_pages:,} pages that would fill "
+                     f"{math.ceil(worklist_pages / BATCH)}")
     histories = run.calls[HISTORY]
     if histories:
         found.append(f"{histories} page histories, one request each")
