@@ -90,6 +90,30 @@ def choose_trusted(
     return (None if chosen is None else revisions[chosen]), ignored
 
 
+def anchored(
+    revisions: Sequence[Revision],
+    *,
+    always_trusted: Callable[[str], bool],
+    organizers: Iterable[str] = (),
+    organizers_in: Callable[[str], Iterable[str]] | None = None,
+) -> bool:
+    """Whether older revisions than ``revisions`` cannot change what `choose_trusted`
+    makes of them (same arguments): one of them is trusted whatever came before it.
+
+    That is a revision by an always-trusted user; without ``organizers_in`` (organizers
+    fixed by the caller) a revision by one of ``organizers`` as well. On the config page an
+    organizer is trusted only through an earlier trusted revision, so a history of
+    organizers' revisions alone says nothing until it reaches back to an always-trusted
+    one.
+    """
+    fixed = _names(organizers) if organizers_in is None else frozenset()
+    for revision in revisions:
+        user = normalize_user(revision.user)
+        if user and (always_trusted(user) or user in fixed):
+            return True
+    return False
+
+
 def organizers_in_config(text: str) -> list[str]:
     """The valid user names in the ``organizers`` of the config template in ``text``."""
     return list(read_users(config_values(text).get("organizers", "")))

@@ -162,11 +162,26 @@ class Wiki:
                 "says 'run' or is deleted"
             )
 
-    def history(self, title: str, limit: int = 50) -> list[Revision]:
-        """The newest ``limit`` revisions with their text, oldest first, in one request."""
+    def history(self, title: str, limit: int = 50,
+                older_than: int | None = None) -> list[Revision]:
+        """The newest ``limit`` revisions with their text, oldest first, in one request.
+
+        With ``older_than`` (a revision of the page) the ``limit`` revisions before that
+        one instead: fewer than ``limit`` means the history reaches back to the page's
+        creation.
+        """
         page = self.page(title)
         try:  # no separate look at whether it exists: that would be a second request
-            revs = list(page.revisions(content=True, total=limit))
+            if older_than is None:
+                revs = list(page.revisions(content=True, total=limit))
+            else:
+                # The history from a start id includes the start revision: one more is
+                # asked for, and that one left out. Page.revisions() takes no start id;
+                # loadrevisions() fills the page's revision cache.
+                self.site.loadrevisions(page, content=True, startid=older_than,
+                                        total=limit + 1)
+                older = [r for r in page._revisions.values() if r.revid < older_than]
+                revs = sorted(older, key=lambda r: r.revid, reverse=True)[:limit]
         except pwb_errors.NoPageError:
             return []
         revs.sort(key=lambda r: r.revid)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from outreachbot.trust import (
     IgnoredRevision,
     Revision,
+    anchored,
     choose_trusted,
     organizers_in_config,
 )
@@ -97,6 +98,48 @@ def test_user_names_are_compared_normalized() -> None:
                                      organizers_in=organizers_in_config)
     assert chosen is not None and chosen.revid == 2 and ignored == []
     assert seen[0] == "Admin bot"
+
+
+def test_organizers_alone_do_not_anchor_the_config_history() -> None:
+    """On the config page only a revision by the bot or a trusted group makes older
+    revisions irrelevant: an organizer is trusted through an earlier revision."""
+    def settled(revisions: list[Revision]) -> bool:
+        return anchored(revisions, always_trusted=SYSOPS.__contains__,
+                        organizers=["Merrilee"], organizers_in=organizers_in_config)
+
+    organizers_only = history(*[("Merrilee", config("Merrilee"))] * 3)
+    assert not settled(organizers_only)
+    assert choose(organizers_only) == (None, [1, 2, 3])
+    assert not settled(history(("Vandal", "spam"), ("", "hidden")))
+    assert settled(history(("Merrilee", config("Merrilee")), ("Admin", config("Mylee")),
+                           ("Mylee", config("Mylee"))))
+    assert settled(history(("OutreachBot", "x")))
+    assert not settled([])
+
+
+def test_the_full_history_chooses_what_an_anchored_window_chooses() -> None:
+    """Older revisions than an anchored window change neither the choice nor the
+    ignored revisions."""
+    full = history(("Admin", config("Jane")), ("Jane", config("Mallory")),
+                   ("Mallory", config("Mallory")), ("Mallory", config("Mallory")),
+                   ("Admin", config("Merrilee")), ("Merrilee", config("Mylee")),
+                   ("Mylee", config("Mylee")), ("Vandal", config("Vandal")))
+    window = full[3:]
+    assert anchored(window, always_trusted=SYSOPS.__contains__,
+                    organizers_in=organizers_in_config)
+    assert not anchored(window[:1], always_trusted=SYSOPS.__contains__,
+                        organizers_in=organizers_in_config)
+    assert choose(window) == choose(full) == (7, [8])
+
+
+def test_fixed_organizers_anchor_other_steering_pages() -> None:
+    def settled(revisions: list[Revision]) -> bool:
+        return anchored(revisions, always_trusted=SYSOPS.__contains__,
+                        organizers=["Merrilee", "Mylee B"])
+
+    assert settled(history(("Mylee_B", "* [[User talk:B]]"), ("Vandal", "spam")))
+    assert not settled(history(*[("Vandal", "spam")] * 3))
+    assert settled(history(("Vandal", "spam"), ("Admin", "* [[User talk:A]]")))
 
 
 def test_organizers_in_config() -> None:
