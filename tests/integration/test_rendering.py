@@ -1,7 +1,8 @@
 """Every page the bot writes or is steered by, as readers see it: rendered by the wiki's
-own parser (``action=parse``), after ``install-templates`` and a run of every job.
+own parser (``action=parse``), after ``install-templates``, a run of every job, and the
+days after it (announcements, corrections and a reminder: see `rendered`).
 
-To check a new kind of page, add one line to `PAGES` (and seed what makes the page exist).
+To check a new kind of page, add one line to `PAGES` (and stage what makes the page exist).
 """
 
 from __future__ import annotations
@@ -10,12 +11,42 @@ import json
 import re
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pytest
 
+# tests/integration is on sys.path: the clocks, helpers and targets of the job tests.
+from test_announcements import POSTED, WIKIDATA, marks
+from test_announcements import run_bot as run_announcements
+from test_attendees import CEE_START, add_cee_session
+from test_attendees import run_bot as run_attendees
+
 from outreachbot import params, screenshots, templates
-from outreachbot.localwiki_seed import ACTIVITIES_PAGE, CONFIG_PAGE, OFFICE_HOURS, STATUS_PAGE
+from outreachbot.localwiki_seed import (
+    ACTIVITIES_PAGE,
+    ANNOUNCEMENT_TEXT,
+    CEE_PAGE,
+    CONFIG_PAGE,
+    OFFICE_HOURS,
+    STATUS_PAGE,
+    TASK_PAGES,
+    TASKS_PAGE,
+)
+from outreachbot.rules.blocks import read_block
+
+AMERICAS = "wikidata-office-hours-2020-05-30-americas"
+DROP_IN = "citation-hunt-drop-in-2020-05-30"
+# A day before the drop-in of 30 May (17:00 UTC): its 1-day announcement is due, and the
+# Libraries and Wikidata sessions of 29 and 30 May have not started, so changing them
+# calls for corrections.
+CORRECTIONS_AT = datetime(2020, 5, 29, 17, 0, tzinfo=UTC)
+REMINDER_AT = CEE_START - timedelta(minutes=45)  # in the CEE remind_before (1 hour)
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"\W+", "-", title.lower())
+
 
 # One line per page. Template pages and their docs quote wikitext on purpose (a
 # description mentions "{{{title}}}"), so raw braces are no fault there.
@@ -28,6 +59,13 @@ PAGES = [
     pytest.param(f"Talk:{CONFIG_PAGE}", id="config-problem-notice"),
     pytest.param(f"{OFFICE_HOURS}/2020-05-26 Asia and Pacific", id="signup-held"),
     pytest.param(f"{OFFICE_HOURS}/Citation Hunt drop-in", id="signup-recurring"),
+    pytest.param(f"{OFFICE_HOURS}/2020-05-30 Wikidata Americas", id="signup-created"),
+    pytest.param(CEE_PAGE, id="signup-waiting-list"),
+    pytest.param(f"Talk:{CEE_PAGE}", id="signup-talk-reminder"),
+    pytest.param(TASKS_PAGE, id="open-tasks"),
+    *(pytest.param(title, id="task-source-" + _slug(title.rsplit("/", 1)[-1]))
+      for title in TASK_PAGES),
+    *(pytest.param(title, id="delivery-" + _slug(title)) for title in POSTED),
     *(pytest.param(f"Template:{s.name}{doc}", id=f"template-{s.name.split()[-1]}{doc}")
       for s in templates.SPECS for doc in ("", "/doc")),
 ]
@@ -36,14 +74,46 @@ PAGES = [
 @pytest.fixture
 def rendered(seeded, site):
     """The seeded wiki a week later (`screenshots.stage`: install-templates, an organizer's
-    edit with a bad value, every job run). Built once, then restored for each test."""
+    edit with a bad value, every job run, which posts the 7-day announcements with the
+    organizers' text), then its next days: the organizers drop their announcement text,
+    cancel one announced session, move another and add the CEE session with a capacity
+    of 2; the announcements job runs at `CORRECTIONS_AT` (corrections, and a 1-day
+    announcement in the built-in text), the attendees job at `REMINDER_AT` (a waiting list
+    and the reminder). Built once, then restored for each test."""
     if seeded.has_snapshot("rendered"):
         seeded.restore("rendered")
         return seeded
     reports = screenshots.stage(seeded, site)
+    merrilee = seeded.client("Merrilee")
+    config = merrilee.text(CONFIG_PAGE).replace(f"| announcement    = {ANNOUNCEMENT_TEXT}\n", "")
+    config = _in_session(config, WIKIDATA, "= scheduled", "= cancelled")
+    config = _in_session(config, AMERICAS, "= 2020-05-30 10:00", "= 2020-06-02 10:00")
+    merrilee.edit(CONFIG_PAGE, config, "Own text dropped; one session cancelled, one moved")
+    add_cee_session(seeded.client, capacity=2)
+    reports += run_announcements(site, CORRECTIONS_AT)
+    reports += run_attendees(site, REMINDER_AT)
     assert [r.outcome for r in reports] == ["ok"] * len(reports), [r.notes for r in reports]
+
+    pages = seeded.client("Admin").texts([*POSTED, TASKS_PAGE, CEE_PAGE, f"Talk:{CEE_PAGE}"])
+    for title in POSTED:  # each kind of post is on every delivery target
+        text = pages[title]
+        assert "Hello! You are invited to" in text and "takes place on" in text, title
+        assert marks(text, DROP_IN) == ["7d", "1d"], title
+        assert marks(text, WIKIDATA, "correction") == ["cancelled"], title
+        assert marks(text, AMERICAS, "correction") == ["moved-20200602T1700Z"], title
+    assert read_block(pages[TASKS_PAGE], "tasks") and read_block(pages[TASKS_PAGE], "worklist")
+    assert "=== Waiting list ===" in pages[CEE_PAGE]
+    assert "{{ping|Alice|Bob}}" in pages[f"Talk:{CEE_PAGE}"]
     seeded.snapshot("rendered")
     return seeded
+
+
+def _in_session(config: str, session_id: str, old: str, new: str) -> str:
+    """The config text with ``old`` replaced in one session's template only."""
+    start = config.index(f"| id          = {session_id}\n")
+    end = config.index("}}", start)
+    assert config.count(old, start, end) == 1, (session_id, old)
+    return config[:start] + config[start:end].replace(old, new) + config[end:]
 
 
 class _Text(HTMLParser):
@@ -115,7 +185,7 @@ def test_page_renders_cleanly(rendered, client_for, title):
 
 def test_config_page_shows_each_session_as_a_box(rendered, client_for):
     html = client_for("Alice").parse_html(CONFIG_PAGE)
-    assert html.count('class="wikitable outreachbot-session"') == 9  # 8 seeded, 1 added
+    assert html.count('class="wikitable outreachbot-session"') == 10  # 8 seeded, 2 added
     assert html.count('class="wikitable outreachbot-config"') == 1
     reader = _Text()
     reader.feed(html)
