@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import pywikibot
+
 from outreachbot.edits import Saved
 from outreachbot.model import Problem
 from outreachbot.trust import IgnoredRevision
@@ -30,11 +32,13 @@ class JobReport:
         """Note what became of an edit and hand it back."""
         if result.outcome in ("saved", "simulated"):
             self.edits.append(result)
-        elif result.outcome == "skipped":
-            self.skip(result.title, result.reason)
+        elif result.outcome == "skipped":  # `Wiki.save` has logged it already
+            self.skips.append((result.title, result.reason))
         return result
 
     def skip(self, title: str, reason: str) -> None:
+        """A page passed over, and why: for the status page, and a line in the log."""
+        pywikibot.info(f"Skipped [[{title}]]: {reason}")
         self.skips.append((title, reason))
 
     @property

@@ -87,8 +87,9 @@ def test_posts_at_seven_days_and_at_one_day_before_not_earlier_and_never_twice(
     assert f"[outreachbot:announcement {WIKIDATA} 1d 20200529T2300Z]" in summary
 
 
-def test_skips_and_redirects_are_reported_on_the_status_page(seeded, site, client_for):
+def test_skips_and_redirects_are_reported_on_the_status_page(seeded, site, client_for, capfd):
     run_bot(site, WEEK_BEFORE)
+    console = "".join(capfd.readouterr())
     admin = client_for("Admin")
     campaign = admin.text("Talk:1Lib1Ref campaign")
     assert "Delivered here because [[Talk:1Lib1Ref]] redirects to this page." in campaign
@@ -105,6 +106,7 @@ def test_skips_and_redirects_are_reported_on_the_status_page(seeded, site, clien
     for title, reason in expected.items():
         assert re.search(rf"\* Skipped \[\[:{re.escape(title)}\]\]: <nowiki>"
                          rf"{re.escape(reason)}", status), (title, status)
+        assert f"Skipped [[{title}]]: {reason}" in console  # one log line per decision
     assert ("Announcement of 'Libraries and Wikidata: Asia and Pacific' (7 days before) to "
             f"the delivery list {DELIVERY_LIST}: delivered on 4 page(s), "
             "5 skipped.") in status
