@@ -12,13 +12,22 @@ from __future__ import annotations
 import http.client
 import json
 import random
+import re
 import threading
 import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 FAULTS = ("503", "maxlag", "slow", "drop-after")
+
+
+def _action(body: bytes) -> str:
+    """The ``action`` of a form-encoded API request (Pywikibot posts edits that way)."""
+    if body.startswith(b"--"):  # multipart
+        match = re.search(rb'name="action"\r\n\r\n([a-z]+)', body)
+        return match.group(1).decode() if match else ""
+    return parse_qs(body.decode("utf-8", "replace")).get("action", [""])[0]
 
 
 class FaultProxy:
@@ -31,6 +40,7 @@ class FaultProxy:
         self.faults = faults
         self.slow_seconds = slow_seconds
         self.counts: Counter[str] = Counter()
+        self.edit_faults: Counter[str] = Counter()  # the faults that hit an edit request
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -48,13 +58,15 @@ class FaultProxy:
         self.server.shutdown()
         self.server.server_close()
 
-    def pick(self, path: str) -> str:
+    def pick(self, path: str, body: bytes | None = None) -> str:
         with self._lock:
             if "api.php" not in path or self.random.random() >= self.rate:
                 self.counts["clean"] += 1
                 return "clean"
             fault = self.random.choice(self.faults)
             self.counts[fault] += 1
+            if body and _action(body) == "edit":
+                self.edit_faults[fault] += 1
             return fault
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -75,7 +87,7 @@ class FaultProxy:
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
-                fault = proxy.pick(self.path)
+                fault = proxy.pick(self.path, body)
                 if fault == "503":
                     self._reply(503, b"Service Unavailable", {"Retry-After": "1"})
                     return
