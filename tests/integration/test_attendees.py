@@ -296,5 +296,155 @@ def test_the_seen_revisions_survive_on_the_status_page(seeded, site, seed_now, c
     run_bot(site, seed_now)
     admin = client_for("Admin")
     seen = job.read_seen(admin.text(STATUS_PAGE))
-    assert seen[EUROPE] == admin.lastrevid(EUROPE)
-    assert seen[HANGOUT] == admin.lastrevid(HANGOUT)
+    # The revision the bot read and kept the list from; its own save sits right on it.
+    for title in (EUROPE, HANGOUT):
+        mine, read = admin.revisions(title)[:2]
+        assert mine["user"] == "OutreachBot" and mine["parentid"] == read["revid"]
+        assert seen[title] == read["revid"]
+    assert seen[AMERICAS] == admin.revisions(AMERICAS)[1]["revid"]
+
+
+# --------------------------------------------------------------------------- counts
+
+
+FR_GROUP = "Groupe des bibliothèques"
+FR_CONFIG = f"{FR_GROUP}/Configuration du bot"
+FR_ACTIVITIES = f"{FR_GROUP}/Activités"
+FR_SIGNUP = f"{FR_GROUP}/Atelier 1lib1ref"
+FR_CONFIG_TEXT = f"""{{{{Outreachbot config
+| activities_page   = {FR_ACTIVITIES}
+| organizers        = Merrilee
+| status_page       = Utilisateur:OutreachBot/Statut
+| signup_heading    = Inscrits
+| unsigned_template = Non signé
+}}}}
+{{{{Outreachbot session
+| id          = fr-atelier-2020
+| title       = Atelier 1lib1ref
+| start       = 2020-06-20 12:00
+| time_zone   = UTC
+| duration    = 60 minutes
+| platform    = Zoom
+| signup_page = {FR_SIGNUP}
+| capacity    = 3
+}}}}
+"""
+
+
+def test_the_count_reads_the_list_with_the_wikis_own_names_and_unsigned_template(
+        site_fr, localwiki_fr):
+    """On the French wiki user links are written "Utilisateur:", "Discussion utilisateur:"
+    and "Spécial:Contributions/", and the config names its own unsigned template: the
+    activities page counts what the attendees job keeps, the waiting list apart."""
+    fr = localwiki_fr.client
+    fr("Admin").edit(FR_CONFIG, FR_CONFIG_TEXT, "Configuration")
+    fr("Admin").edit(FR_ACTIVITIES, "Nos activités.\n<!-- outreachbot:begin upcoming -->\n"
+                     "<!-- outreachbot:end upcoming -->\n", "Activités")
+    fr("Merrilee").edit(FR_SIGNUP, "Atelier en ligne.\n== Inscrits ==\n"
+                        "Signez avec <nowiki># ~~~~</nowiki>.\n", "Page d'inscription")
+    sign(fr("Alice"), FR_SIGNUP, "# [[Utilisateur:Alice|Alice]] 10:00, 1 juin 2020 (UTC)")
+    sign(fr("Bob"), FR_SIGNUP, "# [[Spécial:Contributions/Bob|Bob]] 11:00, 1 juin 2020 (UTC)")
+    carol = sign(fr("Carol"), FR_SIGNUP, "# Je viendrai aussi.")
+    sign(fr("Dave"), FR_SIGNUP, "# [[Discussion utilisateur:Dave|Dave]] 2 juin 2020")
+    sign(fr("Erin"), FR_SIGNUP, "# Inscrite {{Non signé|Erin|09:00, 3 juin 2020 (UTC)}}")
+    now = datetime(2020, 6, 15, tzinfo=UTC)
+
+    reports = runner.run(Wiki(site_fr, simulate=False), [FR_CONFIG],
+                         ["attendees", "activities"], now)
+
+    assert [r.outcome for r in reports] == ["ok", "ok"]
+    text = fr("Admin").text(FR_SIGNUP)
+    stamp = datetime.fromisoformat(carol["timestamp"].replace("Z", "+00:00"))
+    assert (f"# Je viendrai aussi. {{{{Non signé|Carol|{stamp:%H:%M}, {stamp.day} "
+            f"{stamp:%B %Y} (UTC)}}}}") in text
+    waiting = text[text.index("=== Liste d’attente ===\n"):]
+    assert "Dave" in waiting and "Erin" in waiting and "Carol" not in waiting
+    activities = fr("Admin").text(FR_ACTIVITIES)
+    assert (f"** 3 interested, 2 on the waiting list: [[{FR_SIGNUP}#Inscrits|sign up]]"
+            in activities.split("\n"))
+
+    # Alice withdraws: Dave has a place, Erin still waits; the count follows.
+    fr("Alice").edit(FR_SIGNUP, fr("Admin").text(FR_SIGNUP).replace(
+        "# [[Utilisateur:Alice|Alice]] 10:00, 1 juin 2020 (UTC)",
+        "# <s>[[Utilisateur:Alice|Alice]] 10:00, 1 juin 2020 (UTC)</s>"), "désistement")
+    runner.run(Wiki(site_fr, simulate=False), [FR_CONFIG], ["activities"],
+               now + timedelta(hours=1))
+    activities = fr("Admin").text(FR_ACTIVITIES)
+    assert (f"** 3 interested, 1 on the waiting list: [[{FR_SIGNUP}#Inscrits|sign up]]"
+            in activities.split("\n"))
+
+
+# --------------------------------------------------------------------------- races
+
+
+class RacingWiki(Wiki):
+    """Lets people edit a page after the bot read it and before its first try to save."""
+
+    def __init__(self, site, title: str, race) -> None:
+        super().__init__(site, simulate=False)
+        self.title, self.race, self.attempts = title, race, 0
+
+    def _try_save(self, edit, page):
+        if edit.title == self.title:
+            self.attempts += 1
+            if self.attempts == 1:
+                assert page.text  # the bot has read the page and computed its edit
+                self.race()
+        return super()._try_save(edit, page)
+
+
+@pytest.mark.parametrize("conflicting", [False, True], ids=["merged", "conflict"])
+def test_edits_made_while_the_bot_saves_are_read_on_the_next_run(
+        seeded, site, client_for, conflicting):
+    """Dave adds a line without signing it and Erin removes Carol's signature while the
+    bot saves the list: MediaWiki merges the bot's edit with theirs, or (when Alice also
+    rewrites the line the bot rewrites) the bot meets an edit conflict and recomputes on
+    the fresh text. Either way the bot has not read their revisions yet: the next run
+    does."""
+    add_cee_session(client_for, capacity=10)
+    admin = client_for("Admin")
+    alice = client_for("Alice")
+    now = CEE_START - timedelta(days=3)
+    # Something for the bot to put right: a bullet to number.
+    alice.edit(CEE_PAGE, admin.text(CEE_PAGE).replace("# [[User:Alice|", "* [[User:Alice|"),
+               "a bullet")
+    carol_line = next(line for line in admin.text(CEE_PAGE).split("\n")
+                      if "[[User:Carol|Carol]]" in line)
+    dave: dict = {}
+
+    def race() -> None:
+        if conflicting:
+            alice.edit(CEE_PAGE, admin.text(CEE_PAGE).replace(
+                "10:00, 12 June 2020 (UTC)", "10:00, 12 June 2020 (UTC) See you there!"),
+                "a word")
+        dave.update(sign(client_for("Dave"), CEE_PAGE, "# Count me in, please."))
+        client_for("Erin").edit(CEE_PAGE, without(admin.text(CEE_PAGE), carol_line),
+                                "tidying")
+
+    wiki = RacingWiki(site, CEE_PAGE, race)
+    run_bot(site, now, wiki=wiki)
+
+    assert wiki.attempts == (2 if conflicting else 1)
+    revisions = admin.revisions(CEE_PAGE)
+    assert [r["user"] for r in revisions[:3]] == ["OutreachBot", "Erin", "Dave"]
+    text = admin.text(CEE_PAGE)
+    assert "# [[User:Alice|Alice]]" in text and ("See you there!" in text) == conflicting
+    assert text.rstrip("\n").endswith("\n# Count me in, please.")
+    assert carol_line not in text  # the bot saved on a text it had not analysed
+
+    run_bot(site, now + timedelta(minutes=15))
+
+    text = admin.text(CEE_PAGE)
+    stamp = datetime.fromisoformat(dave["timestamp"].replace("Z", "+00:00"))
+    assert (f"# Count me in, please. {{{{unsigned|Dave|{stamp:%H:%M}, {stamp.day} "
+            f"{stamp:%B %Y} (UTC)}}}}") in text
+    assert carol_line in text  # back where it was, after Bob's
+    assert text.index(carol_line) > text.index("[[User:Bob|Bob]]")
+    assert "Put back Carol's signature on [[" + CEE_PAGE + "]]: Erin removed it" \
+        in admin.text(STATUS_PAGE)
+    assert job.read_seen(admin.text(STATUS_PAGE))[CEE_PAGE] == revisions[0]["revid"]
+
+    rev, seen = admin.lastrevid(CEE_PAGE), job.read_seen(admin.text(STATUS_PAGE))
+    run_bot(site, now + timedelta(minutes=30))
+    assert admin.lastrevid(CEE_PAGE) == rev
+    assert job.read_seen(admin.text(STATUS_PAGE)) == seen

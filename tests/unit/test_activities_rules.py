@@ -255,6 +255,19 @@ def test_no_count_and_no_sign_up_page() -> None:
     assert "** 45 minutes on Jitsi" in plain.split("\n")
 
 
+def test_the_waiting_list_is_counted_apart() -> None:
+    text = render_upcoming([APAC, TRAINING], SETTINGS, COUNTS, NOW,
+                           waiting={APAC.id: 3, TRAINING.id: 2})
+    anchor = f"{APAC.signup_page}#Interested attendees"
+    assert f"** 12 interested, 3 on the waiting list: [[{anchor}|sign up]]" in text.split("\n")
+    assert text.count("waiting list") == 1  # the training has no sign-up page
+    # An empty waiting list is not mentioned; without a count there is none to show.
+    empty = render_upcoming([APAC], SETTINGS, COUNTS, NOW, waiting={APAC.id: 0})
+    assert empty == render_upcoming([APAC], SETTINGS, COUNTS, NOW)
+    assert f"** 12 interested: [[{anchor}|sign up]]" in empty.split("\n")
+    assert "waiting" not in render_upcoming([APAC], SETTINGS, {}, NOW, waiting={APAC.id: 3})
+
+
 def test_no_calendar_link_without_a_feed() -> None:
     text = render_upcoming([APAC], replace(SETTINGS, calendar_url=None), COUNTS, NOW)
     assert "add to calendar" not in text

@@ -12,10 +12,12 @@ from outreachbot.model import Session, Settings, Zone
 from outreachbot.rules.attendees import (
     ListRules,
     Names,
+    Signed,
     attendees,
     is_closed,
     maintain,
     read_history,
+    signed,
 )
 from outreachbot.rules.signup_page import render_signup_page
 from outreachbot.rules.signups import signers
@@ -148,6 +150,41 @@ def test_other_language_namespaces_and_contributions_links():
                            "# [[Spécial:Contributions/Marie|Marie]]\n"
 
 
+def test_the_count_reads_the_list_with_the_wikis_names_and_the_unsigned_template():
+    names = Names(user=("Utilisateur", "Discussion utilisateur"),
+                  contribs=("Spécial:Contributions",), unsigned="Non signé")
+    rules = ListRules(heading="Inscrits", waiting_heading="Liste d’attente", names=names)
+    text = ("== Inscrits ==\n# [[Utilisateur:Jean|Jean]]\n"
+            "# Je viendrai {{Non signé|Marie|10:00, 1 juin 2020 (UTC)}}\n"
+            "# [[Spécial:Contributions/Paul|Paul]]\n# [[User:Zoé|Zoé]]\n"
+            "# [[Discussion utilisateur:Jean|encore]]\n")
+    assert signed(text, rules) == Signed(("Jean", "Marie", "Paul"))
+    # Read with the English defaults the same list counts no one but Zoé.
+    assert signed(text, ListRules(heading="Inscrits")) == Signed(("Zoé",))
+
+
+def test_the_count_keeps_the_waiting_list_apart_as_the_list_is_kept():
+    rules = ListRules(capacity=2)
+    text = page(f"# {sig('Alice')}", f"# {sig('Bob')}", f"# again {sig('Alice', 2)}",
+                f"# {sig('Carol')}", f"# {sig('Dave')}")
+    # Not yet kept: the count is what keeping it gives, each signer once.
+    assert signed(text, rules) == Signed(("Alice", "Bob"), ("Carol", "Dave"))
+    kept = maintain(text, rules)
+    assert signed(kept.text, rules) == Signed(kept.attendees, kept.waiting)
+    assert attendees(kept.text, rules) == ["Alice", "Bob"]
+    # A place frees: the first one waiting counts in the list.
+    freed = kept.text.replace(f"# {sig('Bob')}", f"# <s>{sig('Bob')}</s>")
+    assert signed(freed, rules) == Signed(("Alice", "Carol"), ("Dave",))
+
+
+def test_a_closed_list_is_counted_as_it_stands():
+    rules = ListRules(capacity=1, closed_note="''closed''")
+    closed = maintain(page(f"# {sig('Alice')}", f"# {sig('Bob')}"), rules).text
+    assert is_closed(closed, rules.heading)
+    assert signed(closed, ListRules(capacity=5)) == Signed(("Alice",), ("Bob",))
+    assert signed("no list", rules) == Signed()
+
+
 def test_a_page_without_the_section_is_reported_not_changed():
     outcome = maintain("no list here\n# [[User:A|A]]\n", ListRules())
     assert not outcome.found and outcome.text == "no list here\n# [[User:A|A]]\n"
@@ -196,6 +233,16 @@ def test_every_rule_is_idempotent_and_keeps_the_text_around(lines, capacity, clo
     assert once.endswith(AFTER)
     humans = {line for line in lines if line.strip() and not line.startswith(("#", "*"))}
     assert all(line in once for line in humans)  # text a human wrote is never lost
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LINE, max_size=14), st.one_of(st.none(), st.integers(0, 4)))
+def test_the_count_is_what_the_kept_list_holds(lines, capacity):
+    text = page(*lines)
+    rules = ListRules(capacity=capacity)
+    outcome = maintain(text, rules)
+    assert signed(text, rules) == Signed(outcome.attendees, outcome.waiting)
+    assert signed(outcome.text, rules) == Signed(outcome.attendees, outcome.waiting)
 
 
 def test_the_benchmark_page_is_maintained_and_measured():

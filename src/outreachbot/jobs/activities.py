@@ -18,6 +18,7 @@ import pywikibot
 from outreachbot.edits import Edit
 from outreachbot.errors import BlockError
 from outreachbot.i18n import msg
+from outreachbot.jobs.attendees import signed_up
 from outreachbot.jobs.base import Context
 from outreachbot.model import Session, Settings
 from outreachbot.rules import activities as rules
@@ -28,7 +29,6 @@ from outreachbot.rules.blocks import (
     read_block,
     replace_block,
 )
-from outreachbot.rules.signups import signers
 
 
 @dataclass
@@ -57,15 +57,13 @@ def fill_blocks(text: str, contents: Mapping[str, str]) -> str:
     return text
 
 
-def count_interested(sessions: Sequence[Session],
-                     pages: Mapping[str, pywikibot.Page]) -> dict[str, int]:
-    """Session id -> number of people signed on its sign-up page."""
-    counts: dict[str, int] = {}
-    for session in sessions:
-        page = pages.get(session.signup_page or "")
-        if page is not None and page.exists():
-            counts[session.id] = len(signers(page.text, session.settings.signup_heading))
-    return counts
+def count_interested(ctx: Context, sessions: Sequence[Session],
+                     pages: Mapping[str, pywikibot.Page]) -> tuple[dict[str, int], dict[str, int]]:
+    """Session id -> how many people have a place on its sign-up page's list, and how
+    many are on its waiting list, read as the attendees job reads the list."""
+    found = signed_up(ctx, sessions, pages)
+    return ({sid: len(s.attendees) for sid, s in found.items()},
+            {sid: len(s.waiting) for sid, s in found.items()})
 
 
 def plan(ctx: Context) -> list[PagePlan]:
@@ -110,7 +108,8 @@ def _archive(ctx: Context, page: PagePlan, counts: Mapping[str, int],
 
 
 def update_page(ctx: Context, page: PagePlan, counts: Mapping[str, int],
-                pages: Mapping[str, pywikibot.Page]) -> None:
+                pages: Mapping[str, pywikibot.Page],
+                waiting: Mapping[str, int] | None = None) -> None:
     shown = page.shown
     if page.archived and not _archive(ctx, page, counts, pages):
         ctx.report.notes.append(
@@ -120,7 +119,8 @@ def update_page(ctx: Context, page: PagePlan, counts: Mapping[str, int],
         shown = sorted([*shown, *(s for year in page.archived.values() for s in year)],
                        key=lambda s: s.start, reverse=True)
     contents = {
-        "upcoming": rules.render_upcoming(page.sessions, page.settings, counts, ctx.now),
+        "upcoming": rules.render_upcoming(page.sessions, page.settings, counts, ctx.now,
+                                          waiting=waiting),
         "past": rules.render_past(shown, page.settings, counts, ctx.now,
                                   archive_years=sorted(page.archived, reverse=True)
                                   if shown is page.shown else ()),
@@ -144,6 +144,6 @@ def run(ctx: Context) -> None:
     titles += [rules.archive_title(p.title, y) for p in plans for y in sorted(p.archived)]
     pages = ctx.wiki.pages(titles)
     ctx.report.checked += len(pages)
-    counts = count_interested(ctx.config.sessions, pages)
+    counts, waiting = count_interested(ctx, ctx.config.sessions, pages)
     for page in plans:
-        update_page(ctx, page, counts, pages)
+        update_page(ctx, page, counts, pages, waiting)

@@ -2,15 +2,28 @@
 
 One batched read brings every sign-up page, the status page and the talk pages of the
 sessions whose reminder is due. A page's history is read only when it has revisions the
-bot has not seen yet, and only from the last one it saw.
+bot has not read yet, and only from the last one it read.
 
-Where "the last revision seen" is kept: in a hidden comment inside the marked block
-``attendees-seen`` of the config's status page, a page the bot owns and reads in the same
-batch anyway. It survives a lost machine or a fresh Toolforge container; it is written
-only when a sign-up page got a new revision, so a quiet run makes no edit. If it is lost
-or wrong, the bot reads the newest 50 revisions instead: every rule is idempotent, so
-reading a revision twice changes nothing (a signature already put back is present, an
-unsigned line already tagged has its signer).
+"The last revision read" is the newest revision whose history the bot has analysed: the
+one its list was computed from, never the bot's own save of that list. Someone may edit
+the page between the bot's read and its save (the save then meets an edit conflict and is
+recomputed on the fresh text, or MediaWiki merges the two edits): that revision was not
+analysed, so the next run reads the history from the revision the bot read, and a line
+added or a signature removed in between is still attributed. A newest revision that is
+the bot's own edit made right on top of the last one read tells nothing new: the page's
+history is then not read again.
+
+Where it is kept: in a hidden comment inside the marked block ``attendees-seen`` of the
+config's status page, a page the bot owns and reads in the same batch anyway. It survives
+a lost machine or a fresh Toolforge container; it is written only when a sign-up page got
+a new revision, so a quiet run makes no edit. If it is lost or wrong, the bot reads the
+newest 50 revisions instead: every rule is idempotent, so reading a revision twice changes
+nothing (a signature already put back is present, an unsigned line already tagged has its
+signer).
+
+The attendee counts of the activities page and of the announcements read the lists the
+same way (`signed_up`): the wiki's own names for user links, the config's unsigned
+template, the sign-up heading, the waiting list and the capacity.
 
 The reminder is posted once per session on the sign-up page's talk page, at most 50
 ``{{ping}}`` names an edit (the wiki's limit for mentions). Every part carries a hidden
@@ -23,7 +36,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 import pywikibot
@@ -37,11 +50,12 @@ from outreachbot.rules.attendees import (
     ListRules,
     Names,
     Outcome,
-    attendees,
+    Signed,
     is_closed,
     list_problems,
     maintain,
     read_history,
+    signed,
 )
 from outreachbot.rules.blocks import ensure_block, has_block, read_block
 from outreachbot.rules.markup import inline, shorten, url
@@ -100,6 +114,48 @@ def list_rules(ctx: Context, sessions: Sequence[Session], names: Names,
     )
 
 
+def link_names(ctx: Context) -> Names:
+    """How this wiki writes a user link (its own namespace names and aliases)."""
+    user, contribs = ctx.wiki.user_link_names()
+    return Names(user, contribs)
+
+
+def read_signed(ctx: Context, sessions: Iterable[Session], texts: Mapping[str, str],
+                names: Names | None = None) -> dict[str, Signed]:
+    """Session id -> who counts on its sign-up page, whose text is in ``texts`` (by
+    title; a session whose page is not there is left out).
+
+    The one reading of a list for a count or a reminder: with the rules `keep_list`
+    keeps the page by (those of the first session naming it), so a count is what the
+    job keeps, on any wiki and with any unsigned template.
+    """
+    names = names or link_names(ctx)
+    groups = _by_page(ctx.config.sessions)
+    by_page: dict[str, Signed] = {}
+    found: dict[str, Signed] = {}
+    for session in sessions:
+        title = session.signup_page or ""
+        if title not in texts:
+            continue
+        if title not in by_page:
+            rules = list_rules(ctx, groups.get(title) or [session], names)
+            by_page[title] = signed(texts[title], rules)
+        found[session.id] = by_page[title]
+    return found
+
+
+def signed_up(ctx: Context, sessions: Iterable[Session],
+              pages: Mapping[str, pywikibot.Page]) -> dict[str, Signed]:
+    """`read_signed` on loaded pages: a sign-up page that does not exist has no count."""
+    sessions = list(sessions)
+    texts = {}
+    for session in sessions:
+        page = pages.get(session.signup_page or "")
+        if session.signup_page and page is not None and page.exists():
+            texts[session.signup_page] = page.text
+    return read_signed(ctx, sessions, texts)
+
+
 def _closed_note(ctx: Context, sessions: Sequence[Session]) -> str | None:
     last = max(sessions, key=lambda s: s.end)
     if ctx.now < last.end:
@@ -148,9 +204,21 @@ def _create(ctx: Context, title: str, sessions: Sequence[Session],
     return result.revid if result.edited else None
 
 
+def _own_edit_on(ctx: Context, page: pywikibot.Page, seen: int | None) -> bool:
+    """Whether the page's newest revision is the bot's own edit saved right on top of
+    revision ``seen``: it holds nothing the bot did not know when it saved it. (The
+    batched read brought the newest revision's parent and author: no request.)"""
+    if seen is None:
+        return False
+    newest = page.latest_revision
+    return (newest.parentid == seen
+            and normalize_user(newest.user or "") == normalize_user(ctx.wiki.site.username()))
+
+
 def keep_list(ctx: Context, title: str, sessions: Sequence[Session], page: pywikibot.Page,
               seen: int | None, names: Names) -> tuple[int | None, str]:
-    """Put the page's list right; the revision seen afterwards and the page's text."""
+    """Put the page's list right; the last revision read afterwards (see the module's
+    docstring) and the page's text."""
     if not page.exists():
         return _create(ctx, title, sessions, page), ""
     if page.isRedirectPage():
@@ -160,9 +228,11 @@ def keep_list(ctx: Context, title: str, sessions: Sequence[Session], page: pywik
     rules = list_rules(ctx, sessions, names, _closed_note(ctx, sessions))
     if is_closed(text, rules.heading):
         return seen, text
-    latest = page.latest_revision_id
+    read = page.latest_revision_id
     history = History()
-    if seen != latest:
+    if seen != read and _own_edit_on(ctx, page, seen):
+        read = seen
+    elif seen != read:
         base, revisions = ctx.wiki.history_since(page, seen)
         history = read_history(base.text if base else "", revisions, rules)
     outcome = maintain(text, rules, history)
@@ -174,7 +244,7 @@ def keep_list(ctx: Context, title: str, sessions: Sequence[Session], page: pywik
     for number, _line, message in list_problems(outcome.text, rules):
         ctx.report.problems.append(Problem(title, "", "", "", message, f"line {number}"))
     if outcome.text == text:
-        return latest, text
+        return read, text
     for removal in outcome.restored:
         ctx.report.notes.append(
             f"Put back {removal.signer}'s signature on [[{title}]]: {removal.by} removed it "
@@ -182,10 +252,12 @@ def keep_list(ctx: Context, title: str, sessions: Sequence[Session], page: pywik
             f"{removal.by} is neither {removal.signer} nor an organizer.")
     result = ctx.save(Edit(title, lambda old: maintain(old, rules, history).text,
                            _summary(ctx, outcome, rules.closed_note is not None)), page)
+    # Not the bot's new revision: one saved by someone else between the read and the save
+    # (an edit conflict recomputed, or an edit MediaWiki merged) is read on the next run.
     if result.edited:
-        return result.revid, outcome.text
+        return read, outcome.text
     if result.outcome == "unchanged":
-        return latest, text
+        return read, text
     return seen, text
 
 
@@ -246,8 +318,9 @@ def remind(ctx: Context, session: Session, signup_text: str, talk: pywikibot.Pag
                                 f"contributions show it); not posting it again.")
         return
     bot = normalize_user(site.username())
-    rules = list_rules(ctx, [session], names)
-    todo = [n for n in attendees(signup_text, rules) if n not in done and n != bot]
+    title = session.signup_page or ""
+    attending = read_signed(ctx, [session], {title: signup_text}, names)[session.id].attendees
+    todo = [n for n in attending if n not in done and n != bot]
     if not todo:
         return
     batches = [todo[i:i + MAX_PINGS] for i in range(0, len(todo), MAX_PINGS)]
@@ -296,8 +369,7 @@ def run(ctx: Context) -> None:
     pages = ctx.wiki.pages([*by_page, *talks.values(), *([status] if status else [])])
     ctx.report.checked += len(by_page) + len(talks)
     seen = read_seen(pages[status].text) if status and pages[status].exists() else {}
-    user, contribs = ctx.wiki.user_link_names()
-    names = Names(user, contribs)
+    names = link_names(ctx)
     now_seen: dict[str, int] = {}
     texts: dict[str, str] = {}
     for title, sessions in by_page.items():

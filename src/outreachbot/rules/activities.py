@@ -25,6 +25,10 @@ Past (newest first), one line each::
 ``<!-- session: ID -->`` marker, so the bot recognises its own entries on the next run and
 leaves everything else alone.
 
+"N interested" counts the people with a place on the list; with a capacity, those on its
+waiting list are counted apart ("10 interested, 2 on the waiting list: sign up"). A past
+session's "N signed up" counts the list too, without its waiting list.
+
 Times are written in the page's zones (``settings.time_zones``), so every entry on the page
 reads the same way; the first zone gives the dates of headings and past entries.
 """
@@ -193,7 +197,8 @@ def group_sessions(sessions: Sequence[Session]) -> list[EventGroup]:
     return [EventGroup(g[0].group, tuple(g)) for g in groups]
 
 
-def _upcoming_entry(session: Session, settings: Settings, counts: Mapping[str, int]) -> list[str]:
+def _upcoming_entry(session: Session, settings: Settings, counts: Mapping[str, int],
+                    waiting: Mapping[str, int]) -> list[str]:
     zones = _zones(settings)
     cancelled = session.status == CANCELLED
     lines = [f"* {_title(session)}"]
@@ -226,7 +231,9 @@ def _upcoming_entry(session: Session, settings: Settings, counts: Mapping[str, i
         if count is None:
             lines.append(f"** [[{_signup_anchor(session)}|Sign up]]")
         else:
-            lines.append(f"** {count} interested: [[{_signup_anchor(session)}|sign up]]")
+            queue = waiting.get(session.id, 0)
+            waits = f", {queue} on the waiting list" if queue else ""
+            lines.append(f"** {count} interested{waits}: [[{_signup_anchor(session)}|sign up]]")
 
     if settings.calendar_url and not cancelled:
         lines.append(f"** {_external(settings.calendar_url, 'add to calendar')}")
@@ -238,8 +245,13 @@ def render_upcoming(
     settings: Settings,
     counts: Mapping[str, int],
     now: datetime,
+    *,
+    waiting: Mapping[str, int] | None = None,
 ) -> str:
-    """The content of the *upcoming* block: every session not yet ended, by event."""
+    """The content of the *upcoming* block: every session not yet ended, by event.
+
+    ``counts``: session id -> people with a place on its list; ``waiting``: those on its
+    waiting list, shown apart when there are any."""
     groups = group_sessions(upcoming_sessions(sessions, now))
     if not groups:
         return NO_UPCOMING
@@ -251,7 +263,7 @@ def render_upcoming(
         date = long_date(group.sessions[0].start, first_zone)
         lines = [f"'''{_one_line(group.name)}''', {date}: {size} {noun}"]
         for session in group.sessions:
-            lines.extend(_upcoming_entry(session, settings, counts))
+            lines.extend(_upcoming_entry(session, settings, counts, waiting or {}))
         parts.append("\n".join(line.rstrip() for line in lines))
     return "\n\n".join(parts)
 

@@ -416,16 +416,41 @@ def maintain(text: str, rules: ListRules, history: History | None = None) -> Out
         waiting=tuple(e.signer for e in waiting if e.counts and e.signer))
 
 
-def attendees(text: str, rules: ListRules) -> list[str]:
-    """The signers in the list proper (not the waiting list), in order."""
+@dataclass(frozen=True)
+class Signed:
+    """Who counts on a list: the signers in the list proper, and those on its waiting
+    list, each in order."""
+
+    attendees: tuple[str, ...] = ()
+    waiting: tuple[str, ...] = ()
+
+
+def _counting(entries: Iterable[_Entry]) -> tuple[str, ...]:
+    return tuple(e.signer for e in entries if e.counts and e.signer)
+
+
+def signed(text: str, rules: ListRules) -> Signed:
+    """Who counts on the list, read as `maintain` reads it and as it leaves it: each
+    signer once (at their first line), and with a capacity, the signers past it on the
+    waiting list and the first of the waiting list up in the places still free. An
+    unsigned line counts once `maintain` has tagged it. A closed list is read as it
+    stands."""
     section = _section(text, rules.heading, rules.waiting_heading)
     if section is None:
-        return []
-    seen: dict[str, None] = {}
-    for entry in _split(section.lines[section.start:section.main_end], rules.names.link).entries:
-        if entry.counts and entry.signer:
-            seen.setdefault(entry.signer, None)
-    return list(seen)
+        return Signed()
+    lines, link = section.lines, rules.names.link
+    main = _split(lines[section.start:section.main_end], link).entries
+    waiting = (_split(lines[section.waiting[0] + 1:section.waiting[1]], link).entries
+               if section.waiting else [])
+    main, waiting = _dedupe(main, waiting, [])
+    if not is_closed(text, rules.heading):
+        _apply_capacity(main, waiting, rules.capacity, [], [])
+    return Signed(_counting(main), _counting(waiting))
+
+
+def attendees(text: str, rules: ListRules) -> list[str]:
+    """The signers in the list proper (not the waiting list), in order: see `signed`."""
+    return list(signed(text, rules).attendees)
 
 
 def list_problems(text: str, rules: ListRules) -> list[tuple[int, str, str]]:
