@@ -130,9 +130,26 @@ def test_once_a_session_started_a_missed_announcement_is_reported_not_posted(
     assert marks(admin.text("User talk:Alice"), europe) == []
     # The Americas session starts at 17:00 UTC: its 1-day announcement is still posted.
     assert marks(admin.text("User talk:Alice"), "1lib1ref-2020-05-26-americas") == ["1d"]
+    status = admin.text(STATUS_PAGE)
     assert ("'#1lib1ref office hours: Europe and Africa' started at 2020-05-26 11:00 UTC "
             "before any of its announcements (7 days, 1 day before) was posted: missed, "
-            "not posted.") in admin.text(STATUS_PAGE)
+            "not posted.") in status
+    assert ("Announcement of '#1lib1ref office hours: Americas' (1 day before) to the "
+            f"delivery list {DELIVERY_LIST}: delivered on 4 page(s), 5 skipped; posted late: "
+            "it was due at 2020-05-25 17:00 UTC; the announcement of 7 days before was not "
+            "posted in time, and this one stands for it.") \
+        in status
+
+
+def test_a_last_announcement_missed_after_an_earlier_one_is_reported(
+        seeded, site, client_for):
+    run_bot(site, WEEK_BEFORE)  # the 7-day announcement goes out
+    run_bot(site, START + timedelta(hours=1))  # no run between the 1-day time and the start
+    admin = client_for("Admin")
+    assert marks(admin.text("User talk:Alice")) == ["7d"]
+    assert ("'Libraries and Wikidata: Asia and Pacific' started at 2020-05-29 23:00 UTC "
+            "before its last announcement (1 day before) was posted: missed, not posted.") \
+        in admin.text(STATUS_PAGE)
 
 
 class Killed(BaseException):
@@ -281,7 +298,7 @@ def test_without_a_text_page_the_built_in_text_is_posted(seeded, site, client_fo
     assert "== Libraries and Wikidata: Asia and Pacific, Saturday 30 May 2020 ==" in alice
     assert "'''Libraries and Wikidata: Asia and Pacific''' takes place on 30 May 2020 09:00 " \
         "Sydney / 29 May 16:00 Pacific / 29 May 23:00 GMT ([https://www.timeanddate.com" in alice
-    assert "It lasts 1 hour, on Zoom. Join: https://zoom.us/j/0000000003" in alice
+    assert "It lasts 1 hour, on Zoom. Join: https://zoom.us/j/0000000003. Hosts: " in alice
     assert "(2 people are interested so far)" in alice
     assert f"this page is on [[{DELIVERY_LIST}]]" in alice
 

@@ -41,6 +41,8 @@ def test_a_late_run_still_posts_and_is_late():
 def test_the_one_day_announcement_replaces_the_seven_day_one_when_both_came():
     assert due_at(START - DAY) == [(DAY, False)]
     assert due_at(START - timedelta(hours=2)) == [(DAY, True)]
+    assert [d.replaces for d in rules.due_announcements([SESSION], START - DAY)] == [(7 * DAY,)]
+    assert [d.replaces for d in rules.due_announcements([SESSION], START - 7 * DAY)] == [()]
 
 
 def test_nothing_is_due_once_the_session_started_or_when_it_is_not_scheduled():

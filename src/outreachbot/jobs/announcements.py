@@ -31,12 +31,12 @@ from requests.exceptions import RequestException
 
 from outreachbot.edits import Edit, Saved
 from outreachbot.i18n import msg
+from outreachbot.jobs.attendees import signed_up
 from outreachbot.jobs.base import Context
 from outreachbot.model import Problem, Session
 from outreachbot.rules import announcement as rules
 from outreachbot.rules.delivery import DEFAULT_MAX_TARGETS, Target, parse_delivery_list
 from outreachbot.rules.markup import inline, shorten
-from outreachbot.rules.signups import signers
 from outreachbot.rules.when import format_duration, long_date, when_in_zones
 from outreachbot.steering import load_steering_page
 from outreachbot.wiki import SHUTOFF_EVERY, Wiki
@@ -405,12 +405,10 @@ class Delivery:
                f"{self.group.list_title}]"
 
     def _counts(self, pages: Mapping[str, pywikibot.Page]) -> dict[str, int]:
-        counts = {}
-        for session in self.group.sessions:
-            page = pages.get(session.signup_page or "")
-            if page is not None and page.exists():
-                counts[session.id] = len(signers(page.text, session.settings.signup_heading))
-        return counts
+        """Session id -> how many people have a place on its list (the waiting list
+        apart), as the activities page counts them."""
+        found = signed_up(self.ctx, self.group.sessions, pages)
+        return {sid: len(signed.attendees) for sid, signed in found.items()}
 
     def _compose(self, session: Session, lead: timedelta, count: int | None,
                  texts: Texts) -> tuple[str, str, str]:
@@ -481,6 +479,13 @@ class Delivery:
         where = "" if state.host is None else f" on {state.host}"
         late = (f"; posted late: it was due at {due.at:%Y-%m-%d %H:%M} UTC"
                 if due.late and posted else "")
+        listed = [self._marks(state, place) for place in places if place.listed]
+        never = [lead for lead in due.replaces
+                 if not any(rules.announced(found, session, lead) for found in listed)]
+        if never and posted + already:
+            leads = ", ".join(format_duration(lead) for lead in never)
+            late += (f"; the announcement of {leads} before was not posted in time, and "
+                     "this one stands for it")
         # The same words whether the posts were made now or by an earlier run (this run's
         # posts are its edits): a run that finds everything delivered changes nothing.
         self.ctx.report.notes.append(
@@ -555,12 +560,18 @@ def _report_missed(ctx: Context, sessions: Sequence[Session],
                    marks: Mapping[str, list[rules.Mark]]) -> None:
     everything = [m for found in marks.values() for m in found]
     for session in rules.recently_started(sessions, ctx.now):
+        started = (f"'{shorten(session.title)}' started at "
+                   f"{session.start:%Y-%m-%d %H:%M} UTC before")
+        last = min(session.settings.announce_before)
         if not _announced_starts(everything, session):
             leads = ", ".join(format_duration(lead) for lead in session.settings.announce_before)
             ctx.report.notes.append(
-                f"'{shorten(session.title)}' started at {session.start:%Y-%m-%d %H:%M} UTC "
-                "before any "
-                f"of its announcements ({leads} before) was posted: missed, not posted.")
+                f"{started} any of its announcements ({leads} before) was posted: missed, "
+                "not posted.")
+        elif not rules.announced(everything, session, last):
+            ctx.report.notes.append(
+                f"{started} its last announcement ({format_duration(last)} before) was "
+                "posted: missed, not posted.")
 
 
 def run(ctx: Context) -> None:

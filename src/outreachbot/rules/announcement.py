@@ -138,6 +138,7 @@ class Due:
     lead: timedelta
     at: datetime
     late: timedelta | None = None  # how late, when later than LATE_AFTER
+    replaces: tuple[timedelta, ...] = ()  # longer leads whose time came too, longest first
 
 
 def due_announcements(sessions: Sequence[Session], now: datetime) -> list[Due]:
@@ -145,7 +146,8 @@ def due_announcements(sessions: Sequence[Session], now: datetime) -> list[Due]:
     time has come, for scheduled sessions that have not started.
 
     A run that comes after two lead times (a 7-day and a 1-day one) posts only the
-    nearer: two posts about one session at once would be noise.
+    nearer: two posts about one session at once would be noise. The longer leads it
+    stands for are in ``replaces``, so a page that never got them can be reported.
     """
     due: list[Due] = []
     for session in sessions:
@@ -158,7 +160,8 @@ def due_announcements(sessions: Sequence[Session], now: datetime) -> list[Due]:
         lead = min(came)
         at = session.start - lead
         late = now - at if now - at > LATE_AFTER else None
-        due.append(Due(session, lead, at, late))
+        replaces = tuple(sorted((c for c in came if c != lead), reverse=True))
+        due.append(Due(session, lead, at, late, replaces))
     return sorted(due, key=lambda d: (d.at, d.session.id))
 
 
