@@ -385,6 +385,10 @@ def _print_problems(problems: Sequence[object]) -> None:
         print(problem)
 
 
+def _count(items: Sequence[object], noun: str) -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
 def check_file(path: str) -> int:
     from outreachbot.config import parse_config
 
@@ -396,8 +400,8 @@ def check_file(path: str) -> int:
         return EXIT_USAGE
     config = parse_config(text, path)
     _print_problems(config.problems)
-    print(f"{len(config.sessions)} sessions, {len(config.problems)} problems")
-    return EXIT_FAILED if any(p.severity == "error" for p in config.problems) else EXIT_OK
+    print(f"{_count(config.sessions, 'session')}, {_count(config.problems, 'problem')}")
+    return EXIT_FAILED if config.problems else EXIT_OK
 
 
 def check_wiki(title: str, groups: tuple[str, ...]) -> int:
@@ -412,9 +416,9 @@ def check_wiki(title: str, groups: tuple[str, ...]) -> int:
         return EXIT_FAILED
     _print_problems(config.problems)
     _print_problems(ignored)
-    print(f"[[{title}]] revision {config.revision}: {len(config.sessions)} sessions, "
-          f"{len(config.problems)} problems, {len(ignored)} ignored revisions")
-    return EXIT_FAILED if any(p.severity == "error" for p in config.problems) else EXIT_OK
+    print(f"[[{title}]] revision {config.revision}: {_count(config.sessions, 'session')}, "
+          f"{_count(config.problems, 'problem')}, {_count(ignored, 'ignored revision')}")
+    return EXIT_FAILED if config.problems else EXIT_OK
 
 
 def script_main(job: str, args: Sequence[str]) -> int:

@@ -558,3 +558,20 @@ def test_parse_config_is_deterministic() -> None:
     """Reading is pure: the same text gives the same config."""
     text = (DATA / "config_seed.wiki").read_text(encoding="utf-8")
     assert parse_config(text, PAGE) == parse_config(text, PAGE)
+
+
+def test_check_config_offline_exits_1_for_any_problem_and_0_for_a_clean_page(
+        tmp_path, capsys) -> None:
+    from outreachbot.cli import main
+
+    clean = tmp_path / "clean.wiki"
+    clean.write_text(CONFIG + session(), "utf-8")
+    assert main(["check-config", "--file", str(clean)]) == 0
+    assert "1 session, 0 problems" in capsys.readouterr().out
+
+    warned = tmp_path / "warned.wiki"  # an ambiguous time: used, with a warning
+    warned.write_text(CONFIG + session(start="2021-10-31 01:30", time_zone="Europe/London"),
+                      "utf-8")
+    assert main(["check-config", "--file", str(warned)]) == 1
+    out = capsys.readouterr().out
+    assert "happens twice in Europe/London" in out and "1 session, 1 problem" in out
