@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -225,3 +225,127 @@ def test_old_sessions_go_to_a_yearly_archive_saved_before_the_page(
     revs = (admin.lastrevid(archive), admin.lastrevid(ACTIVITIES_PAGE))
     run_bot(site, later)
     assert (admin.lastrevid(archive), admin.lastrevid(ACTIVITIES_PAGE)) == revs
+
+
+FR_GROUP = "Groupe des bibliothèques"
+FR_CONFIG = f"{FR_GROUP}/Configuration des activités"
+FR_ACTIVITIES = f"{FR_GROUP}/Nos activités"
+FR_SIGNUP = f"{FR_GROUP}/Atelier de juin"
+FR_CONFIG_TEXT = f"""{{{{Outreachbot config
+| activities_page = {FR_ACTIVITIES}
+| time_zones      = Europe/Paris: Paris, UTC: UTC
+| organizers      = Merrilee
+| past_sessions   = 1
+| calendar_url    = https://example.org/ateliers.ics
+| status_page     = Utilisateur:OutreachBot/Statut des activités
+| signup_heading  = Inscrits
+}}}}
+{{{{Outreachbot session
+| id          = atelier-2020-06-20
+| event       = Ateliers 1lib1ref
+| title       = Atelier : ajouter des sources
+| start       = 2020-06-20 14:00
+| time_zone   = Europe/Paris
+| duration    = 90 minutes
+| platform    = Jitsi
+| join        = https://meet.jit.si/atelier-1lib1ref
+| hosts       = Merrilee, Mylee
+| agenda      =
+* trouver une source
+* citer un ouvrage
+| signup_page = {FR_SIGNUP}
+}}}}
+{{{{Outreachbot session
+| id          = atelier-2020-06-27
+| event       = Ateliers 1lib1ref
+| title       = Atelier : Wikidata
+| start       = 2020-06-27 14:00
+| time_zone   = Europe/Paris
+| duration    = 1 hour
+| platform    = Jitsi
+| status      = cancelled
+}}}}
+{{{{Outreachbot session
+| id          = atelier-2020-05-02
+| title       = Atelier de mai
+| start       = 2020-05-02 14:00
+| time_zone   = Europe/Paris
+| duration    = 2 hours
+| platform    = Jitsi
+| hosts       = Mylee
+| notes       = Merci à toutes et à tous
+| recording   = https://example.org/atelier-mai.webm
+}}}}
+{{{{Outreachbot session
+| id          = atelier-2019-11-16
+| title       = Atelier de novembre
+| start       = 2019-11-16 10:00
+| time_zone   = Europe/Paris
+| duration    = 1 hour
+}}}}
+"""
+
+
+def test_a_french_wiki_gets_its_activities_page_in_french(site_fr, localwiki_fr):
+    """Every word the bot writes on the page and its archive is in the wiki's language."""
+    fr = localwiki_fr.client
+    fr("Admin").edit(FR_CONFIG, FR_CONFIG_TEXT, "Configuration")
+    fr("Admin").edit(FR_ACTIVITIES, "Nos activités.\n== À venir ==\n"
+                     "<!-- outreachbot:begin upcoming -->\n<!-- outreachbot:end upcoming -->\n"
+                     "== Passées ==\n"
+                     "<!-- outreachbot:begin past -->\n<!-- outreachbot:end past -->\n",
+                     "Activités")
+    fr("Merrilee").edit(FR_SIGNUP, "Atelier en ligne.\n== Inscrits ==\n"
+                        "# [[Utilisateur:Alice|Alice]] 10:00, 1 juin 2020 (UTC)\n",
+                        "Page d'inscription")
+    now = datetime(2020, 6, 15, tzinfo=UTC)
+
+    reports = runner.run(Wiki(site_fr, simulate=False), [FR_CONFIG], ["activities"], now)
+
+    assert [r.outcome for r in reports] == ["ok"]
+    admin = fr("Admin")
+    text = admin.text(FR_ACTIVITIES)
+    zone_link = ("https://www.timeanddate.com/worldclock/fixedtime.html?iso={}"
+                 "&msg=Atelier%20%3A%20{}&p1=1440 dans votre fuseau horaire")
+    assert read_block(text, "upcoming").split("\n") == [
+        "'''Ateliers 1lib1ref''', samedi 20 juin 2020 : 1 session",
+        f"* '''[[{FR_SIGNUP}|Atelier : ajouter des sources]]'''",
+        "** 20 juin 2020 à 14:00 Paris / 20 juin à 12:00 UTC"
+        f" ([{zone_link.format('20200620T1200', 'ajouter%20des%20sources')}])",
+        "** 90 minutes sur Jitsi : [https://meet.jit.si/atelier-1lib1ref rejoindre]",
+        "** Hôtes : [[User:Merrilee|Merrilee]] et [[User:Mylee|Mylee]]",
+        "** Programme :",
+        "*** trouver une source",
+        "*** citer un ouvrage",
+        f"** 1 personne intéressée : [[{FR_SIGNUP}#Inscrits|s’inscrire]]",
+        "** [https://example.org/ateliers.ics ajouter à l’agenda]",
+        "",
+        "'''Ateliers 1lib1ref''', samedi 27 juin 2020 : 1 session",
+        "* <s>'''Atelier : Wikidata'''</s>",
+        "** '''Annulée :''' cette session n’aura pas lieu.",
+        "** 27 juin 2020 à 14:00 Paris / 27 juin à 12:00 UTC"
+        f" ([{zone_link.format('20200627T1200', 'Wikidata')}])",
+        "** 1 heure sur Jitsi",
+    ]
+    archive_title = f"{FR_ACTIVITIES}/Archive/2019"
+    assert read_block(text, "past").split("\n") == [
+        "* '''Atelier de mai''' a eu lieu le samedi 2 mai 2020 à 14:00 Paris sur Jitsi."
+        " Hôte : [[User:Mylee|Mylee]]. Notes : Merci à toutes et à tous."
+        " [https://example.org/atelier-mai.webm enregistrement]",
+        f"Sessions précédentes : [[{archive_title}|2019]]",
+    ]
+    archive = admin.text(archive_title)
+    assert read_block(archive, "archive") == (
+        "<!-- session: atelier-2019-11-16 -->* '''Atelier de novembre''' a eu lieu le"
+        " samedi 16 novembre 2019 à 10:00 Paris.")
+    summaries = [admin.revisions(t)[0]["comment"] for t in (FR_ACTIVITIES, archive_title)]
+    assert summaries == [
+        "Robot : mise à jour de la liste des sessions (2 à venir, 1 passée)",
+        f"Robot : archivage de 1 session passée de 2019 depuis [[{FR_ACTIVITIES}]]",
+    ]
+
+    revs = (admin.lastrevid(FR_ACTIVITIES), admin.lastrevid(archive_title))
+    again = runner.run(Wiki(site_fr, simulate=False), [FR_CONFIG], ["activities"],
+                       now + timedelta(minutes=5))
+    assert again[0].edit_count == 0
+    assert (admin.lastrevid(FR_ACTIVITIES), admin.lastrevid(archive_title)) == revs

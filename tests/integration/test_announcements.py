@@ -317,6 +317,11 @@ def test_a_site_target_is_delivered_on_the_other_wiki(
     text = fr.text("User talk:Alice")
     assert marks(text) == ["7d"]
     assert text.startswith("Bonjour Alice.")
+    # The heading in the French wiki's words; the organizers' English text with its times
+    # in English, the language it is written in.
+    assert "== Libraries and Wikidata: Asia and Pacific, samedi 30 mai 2020 ==" in text
+    assert ("You are invited to '''Libraries and Wikidata: Asia and Pacific''' on 30 May "
+            "2020 09:00 Sydney") in text
     assert "[http://127.0.0.1" in text  # the list is linked across wikis
     status = client_for("Admin").text(STATUS_PAGE)
     assert f"on {host}: delivered on 1 page(s)" in status

@@ -360,8 +360,8 @@ def test_the_count_reads_the_list_with_the_wikis_own_names_and_unsigned_template
     waiting = text[text.index("=== Liste d’attente ===\n"):]
     assert "Dave" in waiting and "Erin" in waiting and "Carol" not in waiting
     activities = fr("Admin").text(FR_ACTIVITIES)
-    assert (f"** 3 interested, 2 on the waiting list: [[{FR_SIGNUP}#Inscrits|sign up]]"
-            in activities.split("\n"))
+    assert (f"** 3 personnes intéressées, 2 sur la liste d’attente : "
+            f"[[{FR_SIGNUP}#Inscrits|s’inscrire]]" in activities.split("\n"))
 
     # Alice withdraws: Dave has a place, Erin still waits; the count follows.
     fr("Alice").edit(FR_SIGNUP, fr("Admin").text(FR_SIGNUP).replace(
@@ -370,8 +370,8 @@ def test_the_count_reads_the_list_with_the_wikis_own_names_and_unsigned_template
     runner.run(Wiki(site_fr, simulate=False), [FR_CONFIG], ["activities"],
                now + timedelta(hours=1))
     activities = fr("Admin").text(FR_ACTIVITIES)
-    assert (f"** 3 interested, 1 on the waiting list: [[{FR_SIGNUP}#Inscrits|sign up]]"
-            in activities.split("\n"))
+    assert (f"** 3 personnes intéressées, 1 sur la liste d’attente : "
+            f"[[{FR_SIGNUP}#Inscrits|s’inscrire]]" in activities.split("\n"))
 
 
 # --------------------------------------------------------------------------- races

@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from outreachbot.jobs.activities import page_texts
 from outreachbot.model import Session, Settings, Zone
 from outreachbot.rules.activities import (
     NO_PAST,
@@ -471,6 +472,141 @@ def test_render_archive_is_idempotent() -> None:
     once = render_archive(existing, sessions, SETTINGS, COUNTS)
     assert render_archive(once, sessions, SETTINGS, COUNTS) == once
     assert_clean(once)
+
+
+# --------------------------------------------------------------------------- languages
+
+FRENCH = page_texts("fr")
+TIMEANDDATE = "https://www.timeanddate.com/worldclock/fixedtime.html"
+
+
+def test_the_english_messages_write_the_page_as_the_built_in_words_do() -> None:
+    english = page_texts("en")
+    later = utc(2020, 6, 1)
+    shown, archived = split_past(ALL, SETTINGS, later)
+    existing = (DATA / "archive-2019-before.wiki").read_text(encoding="utf-8")
+    for waiting in ({}, {APAC.id: 3}):
+        assert render_upcoming(ALL, SETTINGS, COUNTS, NOW, waiting=waiting, texts=english) == (
+            render_upcoming(ALL, SETTINGS, COUNTS, NOW, waiting=waiting))
+    assert render_upcoming([APAC], SETTINGS, {}, NOW, texts=english) == (
+        render_upcoming([APAC], SETTINGS, {}, NOW))
+    assert render_past(shown, SETTINGS, COUNTS, later, archive_years=archived,
+                       texts=english) == expected("past.wiki")
+    assert render_past(HELD, SETTINGS, COUNTS, later, texts=english) == (
+        render_past(HELD, SETTINGS, COUNTS, later))
+    assert render_archive(existing, archived[2019], SETTINGS, COUNTS, texts=english) == (
+        expected("archive-2019-after.wiki"))
+    assert render_upcoming([], SETTINGS, {}, NOW, texts=english) == NO_UPCOMING
+    assert render_past([], SETTINGS, {}, NOW, texts=english) == NO_PAST
+
+
+def test_upcoming_sessions_in_french() -> None:
+    text = render_upcoming([APAC, AMER], SETTINGS, COUNTS, NOW, waiting={APAC.id: 2},
+                           texts=FRENCH)
+    assert_clean(text)
+    assert text.split("\n") == [
+        "'''#1lib1ref office hours''', mardi 26 mai 2020 : 2 sessions",
+        f"* '''[[{APAC.signup_page}|#1lib1ref office hours: Asia and Pacific]]'''",
+        "** 26 mai 2020 à 09:00 Sydney / 25 mai à 16:00 Pacific / 25 mai à 23:00 GMT"
+        f" ([{TIMEANDDATE}?iso=20200525T2300"
+        "&msg=%231lib1ref%20office%20hours%3A%20Asia%20and%20Pacific&p1=1440"
+        " dans votre fuseau horaire])",
+        "** 1 heure sur Zoom : [https://zoom.us/j/0000000000 rejoindre]",
+        "** Hôtes : [[User:Merrilee|Merrilee]] et [[User:Mylee|Mylee]]",
+        "** Programme :",
+        "*** demonstrating how to add citations",
+        "*** the importance of Wikipedia and Wikidata to libraries and librarians",
+        "** 12 personnes intéressées, 2 sur la liste d’attente :"
+        f" [[{APAC.signup_page}#Interested attendees|s’inscrire]]",
+        "** [https://example.org/calendar.ics ajouter à l’agenda]",
+        f"* <s>'''[[{AMER.signup_page}|#1lib1ref office hours: Americas]]'''</s>",
+        "** '''Annulée :''' cette session n’aura pas lieu.",
+        "** 27 mai 2020 à 03:00 Sydney / 26 mai à 10:00 Pacific / 26 mai à 17:00 GMT"
+        f" ([{TIMEANDDATE}?iso=20200526T1700"
+        "&msg=%231lib1ref%20office%20hours%3A%20Americas&p1=1440 dans votre fuseau horaire])",
+        "** 90 minutes sur Zoom",
+        "** Hôte : [[User:Mylee|Mylee]]",
+        "** Programme :",
+        "*** demonstrating how to add citations",
+        "*** the importance of Wikipedia and Wikidata to libraries and librarians",
+    ]
+
+
+def test_french_singulars_postponed_and_no_count() -> None:
+    one = replace(EMEA, hosts=("Alex",))
+    text = render_upcoming([one], SETTINGS, {one.id: 1}, NOW, texts=FRENCH).split("\n")
+    assert text[0] == "'''#1lib1ref office hours''', mardi 26 mai 2020 : 1 session"
+    assert text[2] == "** '''Reportée :''' une nouvelle date sera annoncée."
+    assert "** Hôte : [[User:Alex|Alex]]" in text
+    assert f"** 1 personne intéressée : [[{EMEA.signup_page}#Interested attendees|s’inscrire]]" \
+        in text
+    no_count = render_upcoming([APAC], SETTINGS, {}, NOW, texts=FRENCH).split("\n")
+    assert f"** [[{APAC.signup_page}#Interested attendees|S’inscrire]]" in no_count
+    long = replace(TRAINING, duration=timedelta(days=1, hours=2))
+    assert "** 1 jour 2 heures sur Jitsi" in render_upcoming(
+        [long], SETTINGS, {}, NOW, texts=FRENCH).split("\n")
+
+
+def test_past_sessions_in_french() -> None:
+    later = utc(2020, 6, 1)
+    assert render_past([HANGOUT], SETTINGS, COUNTS, later, texts=FRENCH) == (
+        f"* '''[[{OFFICE_HOURS}/2019-05-30|What library colleagues are doing in Wikipedia]]'''"
+        " a eu lieu le jeudi 30 mai 2019 à 09:00 Sydney sur Google Hangouts."
+        " Hôtes : [[User:Merrilee|Merrilee]] et [[User:Mylee|Mylee]]. 9 personnes inscrites."
+        " Notes : Slides are on [[c:File:1lib1ref hangout.pdf|Commons]]."
+        " [https://www.youtube.com/watch?v=0000000 enregistrement]"
+    )
+    assert render_past([MAR_2020], SETTINGS, {MAR_2020.id: 1}, later, texts=FRENCH) == (
+        "* '''Spring catch-up''' a eu lieu le mardi 10 mars 2020 à 09:00 Sydney."
+        " 1 personne inscrite."
+    )
+    assert render_past([JAN_2020], SETTINGS, {}, later, texts=FRENCH).endswith(
+        "sur Zoom. Hôte : [[User:Mylee|Mylee]]. Notes : Thanks to all who came!")
+    none_kept = replace(SETTINGS, past_sessions=0)
+    shown, archived = split_past(HELD, none_kept, later)
+    assert render_past(shown, none_kept, COUNTS, later, archive_years=archived,
+                       texts=FRENCH) == (
+        "Sessions précédentes : "
+        "[[Wikimedia and Libraries User Group/Worldwide activities/Archive/2020|2020]], "
+        "[[Wikimedia and Libraries User Group/Worldwide activities/Archive/2019|2019]], "
+        "[[Wikimedia and Libraries User Group/Worldwide activities/Archive/2018|2018]]"
+    )
+
+
+def test_empty_blocks_in_french() -> None:
+    assert render_upcoming([], SETTINGS, {}, NOW, texts=FRENCH) == (
+        "''Aucune session n’est prévue pour le moment.''")
+    assert render_past(UPCOMING, SETTINGS, COUNTS, NOW, texts=FRENCH) == (
+        "''Aucune session n’a encore eu lieu.''")
+
+
+def test_a_french_archive_sorts_entries_by_the_french_dates_they_name() -> None:
+    existing = (
+        "Sessions de 2019.\n"
+        "<!-- session: gone-1 -->* '''Atelier''' a eu lieu le jeudi 30 mai 2019 à 10:00 Paris.\n"
+        "<!-- session: gone-2 -->* Held on 1 August 2019.\n"
+        "<!-- session: gone-3 -->* '''Rencontre''' a eu lieu le 5 décembre 2018 à 10:30.\n"
+    )
+    text = render_archive(existing, [HANGOUT, DEC_2018], SETTINGS, COUNTS, texts=FRENCH)
+    lines = text.split("\n")
+    assert lines[0] == "Sessions de 2019."
+    # The hangout was held at 09:00 Sydney on 30 May 2019, gone-1 at 10:00; the session of
+    # December 2018 at 09:00 Sydney on the 5th, gone-3 at 10:30.
+    assert [marker_id(line) for line in lines[1:]] == [
+        "gone-2", "gone-1", HANGOUT.id, "gone-3", DEC_2018.id,
+    ]
+    assert lines[3] == (
+        f"<!-- session: {HANGOUT.id} -->* '''[[{OFFICE_HOURS}/2019-05-30|What library colleagues"
+        " are doing in Wikipedia]]''' a eu lieu le jeudi 30 mai 2019 à 09:00 Sydney sur Google"
+        " Hangouts. Hôtes : [[User:Merrilee|Merrilee]] et [[User:Mylee|Mylee]]. 9 personnes"
+        " inscrites. Notes : Slides are on [[c:File:1lib1ref hangout.pdf|Commons]]."
+        " [https://www.youtube.com/watch?v=0000000 enregistrement]"
+    )
+    assert render_archive(text, [HANGOUT, DEC_2018], SETTINGS, COUNTS, texts=FRENCH) == text
+
+
+def test_join_words_in_another_language() -> None:
+    assert join_words(["A", "B", "C"], "et") == "A, B et C"
 
 
 # --------------------------------------------------------------------------- properties

@@ -6,8 +6,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from outreachbot.i18n import date_words
 from outreachbot.model import Zone
 from outreachbot.rules.when import (
+    MONTHS,
+    WEEKDAYS,
     clock_in_zone,
     format_duration,
     long_date,
@@ -160,3 +163,54 @@ def test_format_duration_rounds_to_the_minute() -> None:
 def test_format_duration_refuses_negative() -> None:
     with pytest.raises(ValueError):
         format_duration(timedelta(minutes=-5))
+
+
+# --------------------------------------------------------------------------- languages
+
+FRENCH = date_words("fr")
+ENGLISH_MESSAGES = date_words("en")
+
+
+def test_the_seed_sentence_in_french() -> None:
+    assert when_in_zones(utc(2019, 5, 29, 23, 0), SEED_ZONES, words=FRENCH) == (
+        "30 mai 2019 à 09:00 Sydney / 29 mai à 16:00 Pacific / 29 mai à 23:00 GMT"
+    )
+    # A zone without a label leaves no space at the end.
+    assert when_in_zones(utc(2020, 2, 1, 8, 5), (Zone("UTC", ""),), words=FRENCH) == (
+        "1 février 2020 à 08:05"
+    )
+
+
+def test_long_date_in_french() -> None:
+    assert long_date(utc(2020, 5, 25, 23, 0), SYDNEY, words=FRENCH) == "mardi 26 mai 2020"
+    assert long_date(utc(2019, 8, 18, 12, 0), GMT, words=FRENCH) == "dimanche 18 août 2019"
+    assert long_date(utc(2019, 12, 31, 20, 0), SYDNEY, words=FRENCH) == "mercredi 1 janvier 2020"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        (0, "0 minute"),
+        (1, "1 minute"),
+        (45, "45 minutes"),
+        (60, "1 heure"),
+        (90, "90 minutes"),
+        (150, "2 heures 30 minutes"),
+        (24 * 60 + 90, "1 jour 1 heure 30 minutes"),
+        (3 * 24 * 60, "3 jours"),
+    ],
+)
+def test_format_duration_in_french(minutes: int, expected: str) -> None:
+    assert format_duration(timedelta(minutes=minutes), words=FRENCH) == expected
+
+
+def test_the_english_messages_write_times_as_the_built_in_words_do() -> None:
+    assert ENGLISH_MESSAGES.months == MONTHS and ENGLISH_MESSAGES.weekdays == WEEKDAYS
+    zones = (*SEED_ZONES, Zone("UTC", ""))
+    for days in range(0, 366, 11):
+        start = utc(2019, 1, 6, 23, 0) + timedelta(days=days)
+        assert when_in_zones(start, zones, words=ENGLISH_MESSAGES) == when_in_zones(start, zones)
+        assert long_date(start, SYDNEY, words=ENGLISH_MESSAGES) == long_date(start, SYDNEY)
+    for minutes in (0, 1, 45, 60, 90, 120, 150, 181, 1440, 1530, 4320, 2 * 1440 + 61):
+        duration = timedelta(minutes=minutes)
+        assert format_duration(duration, words=ENGLISH_MESSAGES) == format_duration(duration)

@@ -4,6 +4,10 @@ Sessions that have ended beyond the newest ``past_sessions`` move to yearly arch
 subpages. The archive is saved first, and the page is trimmed only once every archive
 edit went through, so a failure never loses a session's entry. Everything the job reads
 (activities pages, sign-up pages, archive pages, the shutoff page) comes in one batch.
+
+The pages are written in the language of the wiki: every word on them is an i18n message
+(``outreachbot-activities-*``, ``-date-*``, ``-duration-*``), read once a run into the
+`rules.Texts` the rules write with.
 """
 
 from __future__ import annotations
@@ -12,12 +16,14 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import pywikibot
 
 from outreachbot.edits import Edit
 from outreachbot.errors import BlockError
-from outreachbot.i18n import msg
+from outreachbot.i18n import date_words, msg
 from outreachbot.jobs.attendees import signed_up
 from outreachbot.jobs.base import Context
 from outreachbot.model import Session, Settings
@@ -40,6 +46,30 @@ class PagePlan:
     sessions: list[Session]
     shown: list[Session]
     archived: dict[int, list[Session]]
+
+
+def page_texts(site: Any) -> rules.Texts:
+    """The words of the activities page on ``site`` (a site or a language code)."""
+
+    def text(key: str) -> str:
+        return msg(site, f"activities-{key}")
+
+    def sentence(key: str) -> partial[str]:
+        return partial(msg, site, f"activities-{key}")
+
+    return rules.Texts(
+        dates=date_words(site), conjunction=text("and"), group=sentence("group"),
+        cancelled=text("cancelled"), postponed=text("postponed"), local=text("local"),
+        on_platform=sentence("on-platform"), join=sentence("join"),
+        join_label=text("join-label"), hosts=sentence("hosts"), agenda=text("agenda"),
+        sign_up=text("sign-up"), sign_up_label=text("sign-up-label"),
+        interested=sentence("interested"), interested_waiting=sentence("interested-waiting"),
+        calendar=text("calendar"), held=sentence("held"),
+        held_platform=sentence("held-platform"), past_hosts=sentence("past-hosts"),
+        signed_up=sentence("signed-up"), notes=sentence("notes"),
+        recording=text("recording"), earlier=sentence("earlier"),
+        no_upcoming=msg(site, "upcoming-none"), no_past=msg(site, "past-none"),
+    )
 
 
 def fill_blocks(text: str, contents: Mapping[str, str]) -> str:
@@ -83,7 +113,7 @@ def plan(ctx: Context) -> list[PagePlan]:
 
 
 def _archive(ctx: Context, page: PagePlan, counts: Mapping[str, int],
-             pages: Mapping[str, pywikibot.Page]) -> bool:
+             pages: Mapping[str, pywikibot.Page], texts: rules.Texts) -> bool:
     """Save the yearly archive subpages; True when every one of them is safe."""
     ok = True
     for year in sorted(page.archived):
@@ -92,8 +122,8 @@ def _archive(ctx: Context, page: PagePlan, counts: Mapping[str, int],
 
         def change(text: str, sessions: list[Session] = sessions) -> str:
             old = read_block(text, "archive") if has_block(text, "archive") else ""
-            return ensure_block(text, "archive",
-                                rules.render_archive(old, sessions, page.settings, counts))
+            return ensure_block(text, "archive", rules.render_archive(
+                old, sessions, page.settings, counts, texts=texts))
 
         summary = msg(ctx.wiki.site, "summary-archive", count=len(sessions), year=str(year),
                       page=page.title)
@@ -109,9 +139,11 @@ def _archive(ctx: Context, page: PagePlan, counts: Mapping[str, int],
 
 def update_page(ctx: Context, page: PagePlan, counts: Mapping[str, int],
                 pages: Mapping[str, pywikibot.Page],
-                waiting: Mapping[str, int] | None = None) -> None:
+                waiting: Mapping[str, int] | None = None,
+                texts: rules.Texts | None = None) -> None:
+    texts = texts or page_texts(ctx.wiki.site)
     shown = page.shown
-    if page.archived and not _archive(ctx, page, counts, pages):
+    if page.archived and not _archive(ctx, page, counts, pages, texts):
         ctx.report.notes.append(
             f"The archive of [[{page.title}]] could not be saved; the page keeps all its "
             "past sessions until it can."
@@ -120,10 +152,10 @@ def update_page(ctx: Context, page: PagePlan, counts: Mapping[str, int],
                        key=lambda s: s.start, reverse=True)
     contents = {
         "upcoming": rules.render_upcoming(page.sessions, page.settings, counts, ctx.now,
-                                          waiting=waiting),
+                                          waiting=waiting, texts=texts),
         "past": rules.render_past(shown, page.settings, counts, ctx.now,
                                   archive_years=sorted(page.archived, reverse=True)
-                                  if shown is page.shown else ()),
+                                  if shown is page.shown else (), texts=texts),
     }
     n_upcoming = sum(1 for s in page.sessions if s.end > ctx.now)
     summary = msg(ctx.wiki.site, "summary-activities", upcoming=n_upcoming, past=len(shown))
@@ -145,5 +177,6 @@ def run(ctx: Context) -> None:
     pages = ctx.wiki.pages(titles)
     ctx.report.checked += len(pages)
     counts, waiting = count_interested(ctx, ctx.config.sessions, pages)
+    texts = page_texts(ctx.wiki.site)
     for page in plans:
-        update_page(ctx, page, counts, pages, waiting)
+        update_page(ctx, page, counts, pages, waiting, texts)

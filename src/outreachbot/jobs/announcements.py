@@ -30,7 +30,7 @@ from pywikibot import exceptions as pwb_errors
 from requests.exceptions import RequestException
 
 from outreachbot.edits import Edit, Saved
-from outreachbot.i18n import msg
+from outreachbot.i18n import date_words, msg
 from outreachbot.jobs.attendees import signed_up
 from outreachbot.jobs.base import Context
 from outreachbot.model import Problem, Session
@@ -219,11 +219,14 @@ class Texts:
     site: pywikibot.site.APISite
     list_link: str
 
-    def values(self, session: Session, count: int | None) -> dict[str, str]:
+    def values(self, session: Session, count: int | None,
+               language: pywikibot.site.APISite | None = None) -> dict[str, str]:
+        """The parameters of a post, in this wiki's language or in ``language``'s."""
+        site = language or self.site
         return rules.announcement_values(
             session, session.settings, count,
-            local_label=msg(self.site, "announcement-local"),
-            conjunction=msg(self.site, "announcement-and"))
+            local_label=msg(site, "announcement-local"),
+            conjunction=msg(site, "announcement-and"), words=date_words(site))
 
     def builtin(self, session: Session, values: Mapping[str, str], count: int | None) -> str:
         site = self.site
@@ -416,9 +419,12 @@ class Delivery:
         when a post is to be made."""
         mark = rules.announcement_mark(session, lead)
         values = texts.values(session, count)
+        # The organizers' text and heading are filled in the language they are written
+        # in, their own wiki's; the built-in text in the language of the wiki posted on.
+        own = texts.values(session, count, language=self.ctx.wiki.site)
         custom = self.announcement_text(session)
         if custom is not None:
-            body, unknown = rules.fill_parameters(custom, values)
+            body, unknown = rules.fill_parameters(custom, own)
             if unknown:
                 self.ctx.report.problems.append(Problem(
                     session.settings.announcement or "", "", "", ", ".join(unknown),
@@ -428,7 +434,7 @@ class Delivery:
         else:
             body = texts.builtin(session, values, count)
         heading_text = session.settings.announce_heading
-        heading = (rules.fill_parameters(heading_text, values)[0] if heading_text else
+        heading = (rules.fill_parameters(heading_text, own)[0] if heading_text else
                    msg(texts.site, "announcement-heading", title=values["title"],
                        date=values["date"]))
         summary = msg(texts.site, "summary-announcement", title=shorten(session.title),
@@ -534,14 +540,16 @@ class Delivery:
     @staticmethod
     def _correction_text(site: pywikibot.site.APISite, session: Session, status: str) -> str:
         zones = session.settings.time_zones
-        when = when_in_zones(session.start, zones)
+        words = date_words(site)
+        when = when_in_zones(session.start, zones, words=words)
         if status.startswith("moved-"):
             values = rules.announcement_values(session, session.settings, None,
-                                               local_label=msg(site, "announcement-local"))
+                                               local_label=msg(site, "announcement-local"),
+                                               words=words)
             return msg(site, "correction-moved", title=values["title"], when=when,
                        local=values["local"])
         return msg(site, f"correction-{status}", title=inline(session.title),
-                   when=f"{long_date(session.start, zones[0])}" if zones else when)
+                   when=f"{long_date(session.start, zones[0], words=words)}" if zones else when)
 
 
 # --- The job ----------------------------------------------------------------------------

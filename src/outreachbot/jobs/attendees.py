@@ -42,7 +42,7 @@ from datetime import datetime, timedelta
 import pywikibot
 
 from outreachbot.edits import Edit
-from outreachbot.i18n import msg
+from outreachbot.i18n import date_words, msg
 from outreachbot.jobs.base import Context
 from outreachbot.model import Problem, Session, Zone
 from outreachbot.rules.attendees import (
@@ -160,7 +160,9 @@ def _closed_note(ctx: Context, sessions: Sequence[Session]) -> str | None:
     last = max(sessions, key=lambda s: s.end)
     if ctx.now < last.end:
         return None
-    return msg(ctx.wiki.site, "signups-closed", date=long_date(last.end, _zones(last)[0]))
+    site = ctx.wiki.site
+    return msg(site, "signups-closed",
+               date=long_date(last.end, _zones(last)[0], words=date_words(site)))
 
 
 def _summary(ctx: Context, outcome: Outcome, closing: bool) -> str:
@@ -196,7 +198,8 @@ def _create(ctx: Context, title: str, sessions: Sequence[Session],
     site = ctx.wiki.site
     texts = SignupTexts(when=msg(site, "signup-when"), platform=msg(site, "signup-platform"),
                         hosts=msg(site, "signup-hosts"), intro=msg(site, "signup-intro"),
-                        instructions=msg(site, "signup-instructions"))
+                        instructions=msg(site, "signup-instructions"),
+                        dates=date_words(site))
     text = render_signup_page(upcoming[0], _zones(upcoming[0]), texts)
     summary = msg(site, "summary-signup-created", title=upcoming[0].title)
     result = ctx.save(Edit(title, lambda old: old if old.strip() else text, summary,
@@ -324,9 +327,11 @@ def remind(ctx: Context, session: Session, signup_text: str, talk: pywikibot.Pag
     if not todo:
         return
     batches = [todo[i:i + MAX_PINGS] for i in range(0, len(todo), MAX_PINGS)]
-    when = when_in_zones(session.start, _zones(session))
+    words = date_words(site)
+    when = when_in_zones(session.start, _zones(session), words=words)
     body = msg(site, "reminder-body", title=inline(session.title), when=when,
-               lead=format_duration(session.start - ctx.now), page=session.signup_page or "",
+               lead=format_duration(session.start - ctx.now, words=words),
+               page=session.signup_page or "",
                join=url(session.join) if session.join else inline(session.platform) or "-")
     for index, batch in enumerate(batches):
         part = parts + index + 1

@@ -31,20 +31,27 @@ session's "N signed up" counts the list too, without its waiting list.
 
 Times are written in the page's zones (``settings.time_zones``), so every entry on the page
 reads the same way; the first zone gives the dates of headings and past entries.
+
+Every word a reader sees comes in as `Texts`, in the language of the page's wiki: English
+by default, the wiki's own messages when the job builds them (a French wiki reads "a eu
+lieu le jeudi 30 mai 2019 à 09:00 Sydney", "Hôtes : ...", "12 personnes intéressées :
+s’inscrire").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from outreachbot.model import Session, Settings, Zone
 from outreachbot.rules.markup import inline, one_line, url
 from outreachbot.rules.when import (
     DEFAULT_ZONES,
     MONTHS,
+    DateWords,
     clock_in_zone,
     format_duration,
     local_time,
@@ -62,16 +69,109 @@ NOT_HELD = frozenset({CANCELLED, POSTPONED})
 # as one group (one day, several regions). Strictly less, so a daily series is not merged.
 GROUP_WINDOW = timedelta(hours=24)
 
-NO_UPCOMING = "''No sessions are planned at the moment.''"
-NO_PAST = "''No sessions have been held yet.''"
-
-CANCELLED_NOTICE = "'''Cancelled:''' this session will not take place."
-POSTPONED_NOTICE = "'''Postponed:''' a new date will be announced."
-
 _MARKER_RE = re.compile(r"^\s*<!--\s*session:\s*(?P<id>.*?)\s*-->")
 _URL_RE = re.compile(r"^(?:https?:)?//\S+$", re.IGNORECASE)
 # Namespaces whose plain links would embed or categorise instead of linking.
 _COLON_NAMESPACES = ("category:", "file:", "image:", "media:")
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def _group_en(*, event: str, date: str, count: int) -> str:
+    return f"'''{event}''', {date}: {count} {_plural(count, 'session', 'sessions')}"
+
+
+def _hosts_en(*, hosts: str, count: int) -> str:
+    return f"{_plural(count, 'Host', 'Hosts')}: {hosts}"
+
+
+def _past_hosts_en(*, hosts: str, count: int) -> str:
+    return _hosts_en(hosts=hosts, count=count) + "."
+
+
+def _on_platform_en(*, duration: str, platform: str) -> str:
+    return f"{duration} on {platform}"
+
+
+def _join_en(*, where: str, link: str) -> str:
+    return f"{where}: {link}"
+
+
+def _interested_en(*, count: int, link: str) -> str:
+    return f"{count} interested: {link}"
+
+
+def _interested_waiting_en(*, count: int, waiting: int, link: str) -> str:
+    return f"{count} interested, {waiting} on the waiting list: {link}"
+
+
+def _held_en(*, title: str, date: str, time: str) -> str:
+    return f"{title} was held on {date} at {time}."
+
+
+def _held_platform_en(*, title: str, date: str, time: str, platform: str) -> str:
+    return f"{title} was held on {date} at {time} on {platform}."
+
+
+def _signed_up_en(*, count: int) -> str:
+    return f"{count} signed up."
+
+
+def _notes_en(*, notes: str) -> str:
+    return f"Notes: {notes}"
+
+
+def _earlier_en(*, links: str) -> str:
+    return f"Earlier sessions: {links}"
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The words of the activities page and its archives, in the language of its wiki.
+
+    Strings are used as they are; callables are called with keywords (the parameters of
+    the ``outreachbot-activities-*`` messages they come from, named in the comments) and
+    return wikitext. The default is English; the job builds its wiki's own once a run.
+    """
+
+    dates: DateWords = field(default_factory=DateWords)
+    conjunction: str = "and"  # before the last of a list: "A, B and C"
+    group: Callable[..., str] = _group_en  # event, date, count
+    cancelled: str = "'''Cancelled:''' this session will not take place."
+    postponed: str = "'''Postponed:''' a new date will be announced."
+    local: str = "in your time zone"
+    on_platform: Callable[..., str] = _on_platform_en  # duration, platform
+    join: Callable[..., str] = _join_en  # where, link
+    join_label: str = "join"
+    hosts: Callable[..., str] = _hosts_en  # hosts, count
+    agenda: str = "Agenda:"
+    sign_up: str = "Sign up"  # the link alone, when there is no count
+    sign_up_label: str = "sign up"  # the link after the count
+    interested: Callable[..., str] = _interested_en  # count, link
+    interested_waiting: Callable[..., str] = _interested_waiting_en  # count, waiting, link
+    calendar: str = "add to calendar"
+    held: Callable[..., str] = _held_en  # title, date, time
+    held_platform: Callable[..., str] = _held_platform_en  # title, date, time, platform
+    past_hosts: Callable[..., str] = _past_hosts_en  # hosts, count
+    signed_up: Callable[..., str] = _signed_up_en  # count
+    notes: Callable[..., str] = _notes_en  # notes
+    recording: str = "recording"
+    earlier: Callable[..., str] = _earlier_en  # links
+    no_upcoming: str = "No sessions are planned at the moment."
+    no_past: str = "No sessions have been held yet."
+
+
+ENGLISH = Texts()
+
+NO_UPCOMING = f"''{ENGLISH.no_upcoming}''"
+NO_PAST = f"''{ENGLISH.no_past}''"
+CANCELLED_NOTICE = ENGLISH.cancelled
+POSTPONED_NOTICE = ENGLISH.postponed
 
 
 # --------------------------------------------------------------------------- helpers
@@ -131,21 +231,21 @@ def _user(name: str) -> str:
     return f"[[User:{name}|{name}]]"
 
 
-def join_words(items: Sequence[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
+def join_words(items: Sequence[str], conjunction: str = "and") -> str:
+    """``A``, ``A and B``, ``A, B and C`` (``conjunction`` in the page's language)."""
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
-def _hosts(session: Session) -> str:
+def _hosts(session: Session, sentence: Callable[..., str], texts: Texts) -> str:
+    """The hosts put in ``sentence`` (`Texts.hosts` or `Texts.past_hosts`); "" if none."""
     hosts = [_user(h) for h in session.hosts if h.strip()]
     if not hosts:
         return ""
-    label = "Host" if len(hosts) == 1 else "Hosts"
-    return f"{label}: {join_words(hosts)}"
+    return sentence(hosts=join_words(hosts, texts.conjunction), count=len(hosts))
 
 
 def _sentence(text: str) -> str:
@@ -198,45 +298,48 @@ def group_sessions(sessions: Sequence[Session]) -> list[EventGroup]:
 
 
 def _upcoming_entry(session: Session, settings: Settings, counts: Mapping[str, int],
-                    waiting: Mapping[str, int]) -> list[str]:
+                    waiting: Mapping[str, int], texts: Texts) -> list[str]:
     zones = _zones(settings)
     cancelled = session.status == CANCELLED
     lines = [f"* {_title(session)}"]
     if cancelled:
-        lines.append(f"** {CANCELLED_NOTICE}")
+        lines.append(f"** {texts.cancelled}")
     elif session.status == POSTPONED:
-        lines.append(f"** {POSTPONED_NOTICE}")
+        lines.append(f"** {texts.postponed}")
 
     local = reader_zone_url(session.start, one_line(session.title))
-    lines.append(f"** {when_in_zones(session.start, zones)} ([{local} in your time zone])")
+    when = when_in_zones(session.start, zones, words=texts.dates)
+    lines.append(f"** {when} ([{local} {texts.local}])")
 
-    where = format_duration(session.duration)
+    where = format_duration(session.duration, words=texts.dates)
     if session.platform.strip():
-        where += f" on {_one_line(session.platform)}"
+        where = texts.on_platform(duration=where, platform=_one_line(session.platform))
     if session.join.strip() and not cancelled:
-        where += f": {_external(session.join, 'join')}"
+        where = texts.join(where=where, link=_external(session.join, texts.join_label))
     lines.append(f"** {where}")
 
-    hosts = _hosts(session)
+    hosts = _hosts(session, texts.hosts, texts)
     if hosts:
         lines.append(f"** {hosts}")
 
     topics = [_one_line(t) for t in session.agenda if t.strip()]
     if topics:
-        lines.append("** Agenda:")
+        lines.append(f"** {texts.agenda}")
         lines.extend(f"*** {topic}" for topic in topics)
 
     if session.signup_page and not cancelled:
         count = counts.get(session.id)
         if count is None:
-            lines.append(f"** [[{_signup_anchor(session)}|Sign up]]")
+            lines.append(f"** [[{_signup_anchor(session)}|{texts.sign_up}]]")
         else:
+            link = f"[[{_signup_anchor(session)}|{texts.sign_up_label}]]"
             queue = waiting.get(session.id, 0)
-            waits = f", {queue} on the waiting list" if queue else ""
-            lines.append(f"** {count} interested{waits}: [[{_signup_anchor(session)}|sign up]]")
+            line = (texts.interested_waiting(count=count, waiting=queue, link=link) if queue
+                    else texts.interested(count=count, link=link))
+            lines.append(f"** {line}")
 
     if settings.calendar_url and not cancelled:
-        lines.append(f"** {_external(settings.calendar_url, 'add to calendar')}")
+        lines.append(f"** {_external(settings.calendar_url, texts.calendar)}")
     return lines
 
 
@@ -247,6 +350,7 @@ def render_upcoming(
     now: datetime,
     *,
     waiting: Mapping[str, int] | None = None,
+    texts: Texts = ENGLISH,
 ) -> str:
     """The content of the *upcoming* block: every session not yet ended, by event.
 
@@ -254,16 +358,15 @@ def render_upcoming(
     waiting list, shown apart when there are any."""
     groups = group_sessions(upcoming_sessions(sessions, now))
     if not groups:
-        return NO_UPCOMING
+        return f"''{texts.no_upcoming}''"
     first_zone = _zones(settings)[0]
     parts: list[str] = []
     for group in groups:
-        size = len(group.sessions)
-        noun = "session" if size == 1 else "sessions"
-        date = long_date(group.sessions[0].start, first_zone)
-        lines = [f"'''{_one_line(group.name)}''', {date}: {size} {noun}"]
+        date = long_date(group.sessions[0].start, first_zone, words=texts.dates)
+        lines = [texts.group(event=_one_line(group.name), date=date,
+                             count=len(group.sessions))]
         for session in group.sessions:
-            lines.extend(_upcoming_entry(session, settings, counts, waiting or {}))
+            lines.extend(_upcoming_entry(session, settings, counts, waiting or {}, texts))
         parts.append("\n".join(line.rstrip() for line in lines))
     return "\n\n".join(parts)
 
@@ -271,26 +374,30 @@ def render_upcoming(
 # --------------------------------------------------------------------------- past
 
 
-def past_line(session: Session, settings: Settings, counts: Mapping[str, int]) -> str:
+def past_line(session: Session, settings: Settings, counts: Mapping[str, int], *,
+              texts: Texts = ENGLISH) -> str:
     """One held session, in the seed's voice (empty parts left out)."""
     zone = _zones(settings)[0]
-    held = (
-        f"was held on {long_date(session.start, zone)} at {clock_in_zone(session.start, zone)}"
-    )
+    title = _title(session)
+    date = long_date(session.start, zone, words=texts.dates)
+    time = clock_in_zone(session.start, zone)
     if session.platform.strip():
-        held += f" on {_one_line(session.platform)}"
-    parts = [f"* {_title(session)} {held}."]
-    hosts = _hosts(session)
+        held = texts.held_platform(title=title, date=date, time=time,
+                                   platform=_one_line(session.platform))
+    else:
+        held = texts.held(title=title, date=date, time=time)
+    parts = [f"* {held}"]
+    hosts = _hosts(session, texts.past_hosts, texts)
     if hosts:
-        parts.append(hosts + ".")
+        parts.append(hosts)
     count = counts.get(session.id)
     if count is not None:
-        parts.append(f"{count} signed up.")
+        parts.append(texts.signed_up(count=count))
     notes = _one_line(session.notes)
     if notes:
-        parts.append(_sentence(f"Notes: {notes}"))
+        parts.append(_sentence(texts.notes(notes=notes)))
     if session.recording.strip():
-        parts.append(_external(session.recording, "recording"))
+        parts.append(_external(session.recording, texts.recording))
     return " ".join(parts).rstrip()
 
 
@@ -333,6 +440,7 @@ def render_past(
     now: datetime,
     *,
     archive_years: Iterable[int] = (),
+    texts: Texts = ENGLISH,
 ) -> str:
     """The content of the *past* block: every held session given, newest first.
 
@@ -340,14 +448,14 @@ def render_past(
     all of them while an archive cannot be saved. With ``archive_years`` (the years of
     ``split_past``'s archives) a last line links the yearly archive pages.
     """
-    lines = [past_line(s, settings, counts) for s in _held(sessions, now)]
+    lines = [past_line(s, settings, counts, texts=texts) for s in _held(sessions, now)]
     years = sorted(set(archive_years), reverse=True)
     if years and settings.activities_page:
         links = ", ".join(
             f"[[{archive_title(settings.activities_page, year)}|{year}]]" for year in years
         )
-        lines.append(f"Earlier sessions: {links}")
-    return "\n".join(lines) if lines else NO_PAST
+        lines.append(texts.earlier(links=links))
+    return "\n".join(lines) if lines else f"''{texts.no_past}''"
 
 
 # --------------------------------------------------------------------------- archive
@@ -357,9 +465,10 @@ def session_marker(session_id: str) -> str:
     return f"<!-- session: {session_id} -->"
 
 
-def archive_line(session: Session, settings: Settings, counts: Mapping[str, int]) -> str:
+def archive_line(session: Session, settings: Settings, counts: Mapping[str, int], *,
+                 texts: Texts = ENGLISH) -> str:
     """A past line behind the hidden marker the bot recognises it by."""
-    return session_marker(session.id) + past_line(session, settings, counts)
+    return session_marker(session.id) + past_line(session, settings, counts, texts=texts)
 
 
 def marker_id(line: str) -> str | None:
@@ -393,23 +502,43 @@ def _parse_archive(block: str) -> list[_Entry]:
     return entries
 
 
-_MONTH_NUMBERS = {name.lower(): index for index, name in enumerate(MONTHS, start=1)}
-_DATE_RE = re.compile(
-    r"\b(?P<day>\d{1,2}) (?P<month>" + "|".join(MONTHS) + r") (?P<year>\d{4})"
-    r"(?: at (?P<hour>\d{1,2}):(?P<minute>\d{2}))?",
-    re.IGNORECASE,
-)
+def _time_word(texts: Texts) -> str:
+    """What a past line writes between its date and its time (`` at `` in English)."""
+    probe = texts.held(title="", date="\0", time="\1")
+    between = probe.partition("\0")[2].partition("\1")
+    return between[0] if between[1] else " at "
 
 
-def _entry_date(line: str) -> datetime | None:
-    """The date (and time) an entry line says its session was held, as written."""
-    match = _DATE_RE.search(line)
+@lru_cache(maxsize=16)
+def _date_reader(months: tuple[str, ...],
+                 time_words: frozenset[str]) -> tuple[re.Pattern[str], dict[str, int]]:
+    """The pattern of a date an entry names (with the wiki's month names or English ones,
+    and the time after one of ``time_words``), and each month's number by its name."""
+    numbers = {name.lower(): number for names in (MONTHS, months)
+               for number, name in enumerate(names, start=1)}
+
+    def either(words: Iterable[str]) -> str:
+        return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+    pattern = re.compile(
+        r"\b(?P<day>\d{1,2}) (?P<month>" + either(numbers) + r") (?P<year>\d{4})"
+        r"(?:(?:" + either(time_words) + r")(?P<hour>\d{1,2}):(?P<minute>\d{2}))?",
+        re.IGNORECASE,
+    )
+    return pattern, numbers
+
+
+def _entry_date(line: str, reader: tuple[re.Pattern[str], dict[str, int]]) -> datetime | None:
+    """The date (and time) an entry line says its session was held, as written;
+    ``reader`` is the `_date_reader` of the page's words."""
+    pattern, numbers = reader
+    match = pattern.search(line)
     if not match:
         return None
     try:
         return datetime(
             int(match["year"]),
-            _MONTH_NUMBERS[match["month"].lower()],
+            numbers[match["month"].lower()],
             int(match["day"]),
             int(match["hour"] or 0),
             int(match["minute"] or 0),
@@ -423,15 +552,17 @@ def render_archive(
     sessions: Iterable[Session],
     settings: Settings,
     counts: Mapping[str, int],
+    *,
+    texts: Texts = ENGLISH,
 ) -> str:
     """Merge ``sessions`` into an archive block's content, newest first.
 
     Entries already there are recognised by their ``<!-- session: ID -->`` marker. Those
     of the given sessions are written afresh, and lines a human added under them stay under
-    them. Every other entry is kept as it is: sorted in by the date it names, or, when it
-    names none, kept right after the entry it followed. Text before the first entry stays
-    on top. Nothing is dropped except a repeated entry identical to the one written for its
-    session.
+    them. Every other entry is kept as it is: sorted in by the date it names (in the words
+    of ``texts`` or in English), or, when it names none, kept right after the entry it
+    followed. Text before the first entry stays on top. Nothing is dropped except a
+    repeated entry identical to the one written for its session.
     """
     zone = _zones(settings)[0]
     held: dict[str, Session] = {}
@@ -439,7 +570,8 @@ def render_archive(
         (s for s in sessions if s.status not in NOT_HELD), key=_sort_key, reverse=True
     ):
         held.setdefault(session.id, session)
-    rendered = {sid: archive_line(s, settings, counts) for sid, s in held.items()}
+    rendered = {sid: archive_line(s, settings, counts, texts=texts) for sid, s in held.items()}
+    reader = _date_reader(tuple(texts.dates.months), frozenset({" at ", _time_word(texts)}))
 
     # Every entry placed by a date, with the lines that go with it.
     items: list[_Item] = [
@@ -468,7 +600,7 @@ def render_archive(
                 continue
             if entry.lines == [rendered[sid]]:
                 continue  # a copy of the entry written for this session: nothing is lost
-        date = _entry_date(entry.lines[0])
+        date = _entry_date(entry.lines[0], reader)
         if date is None:
             follow.extend(entry.lines)
             continue

@@ -30,6 +30,8 @@ from outreachbot.model import Session, Settings
 from outreachbot.rules import markup
 from outreachbot.rules.markup import inline, url
 from outreachbot.rules.when import (
+    ENGLISH,
+    DateWords,
     format_duration,
     long_date,
     reader_zone_url,
@@ -219,8 +221,10 @@ def join_words(items: Sequence[str], conjunction: str = "and") -> str:
 
 
 def announcement_values(session: Session, settings: Settings, count: int | None, *,
-                        local_label: str, conjunction: str = "and") -> dict[str, str]:
-    """The ``{{{parameters}}}`` an announcement text may use, as wikitext."""
+                        local_label: str, conjunction: str = "and",
+                        words: DateWords = ENGLISH) -> dict[str, str]:
+    """The ``{{{parameters}}}`` an announcement text may use, as wikitext, with times in
+    ``words`` (the language of the wiki it is posted on)."""
     zones = settings.time_zones
     local_url = reader_zone_url(session.start, markup.one_line(session.title))
     hosts = [h for h in session.hosts if h.strip()]
@@ -228,11 +232,11 @@ def announcement_values(session: Session, settings: Settings, count: int | None,
         "id": session.id,
         "title": inline(session.title),
         "event": inline(session.event or session.title),
-        "when": when_in_zones(session.start, zones),
-        "date": long_date(session.start, zones[0]) if zones else "",
+        "when": when_in_zones(session.start, zones, words=words),
+        "date": long_date(session.start, zones[0], words=words) if zones else "",
         "local": f"[{local_url} {local_label}]",
         "local_url": local_url,
-        "duration": format_duration(session.duration),
+        "duration": format_duration(session.duration, words=words),
         "platform": inline(session.platform),
         "join": url(session.join),
         "signup": f"[[{session.signup_page}]]" if session.signup_page else "",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from outreachbot.model import Session, Zone
 from outreachbot.rules.activities import join_words
 from outreachbot.rules.markup import inline, url
-from outreachbot.rules.when import format_duration, when_in_zones
+from outreachbot.rules.when import ENGLISH, DateWords, format_duration, when_in_zones
 
 INSTRUCTIONS = "Sign with a hash and four tildes. (<nowiki># ~~~~</nowiki>)"
 
@@ -28,6 +28,7 @@ class SignupTexts:
     intro: str = ("If you are interested in attending this session, please sign with your "
                   "username below.")
     instructions: str = INSTRUCTIONS + "."
+    dates: DateWords = ENGLISH
 
 
 def _user(name: str) -> str:
@@ -37,8 +38,8 @@ def _user(name: str) -> str:
 def render_signup_page(session: Session, zones: tuple[Zone, ...],
                        texts: SignupTexts = SignupTexts()) -> str:
     """The wikitext of the new sign-up page of ``session``."""
-    when = when_in_zones(session.start, zones)
-    when += f" ({format_duration(session.duration)})"
+    when = when_in_zones(session.start, zones, words=texts.dates)
+    when += f" ({format_duration(session.duration, words=texts.dates)})"
     rows = [f"* '''{texts.when}:''' {when}"]
     if session.platform:
         place = inline(session.platform)
