@@ -480,7 +480,8 @@ def run_scheduler(options: Options, site: Any) -> None:
     rt = _RUNTIME = _Runtime(options, site, scheduler)
 
     def submitted(event: JobSubmissionEvent) -> None:
-        rt.submitted.update((event.job_id, when) for when in event.scheduled_run_times)
+        if event.job_id.startswith("due:"):  # periodic runs need no memory of theirs
+            rt.submitted.update((event.job_id, when) for when in event.scheduled_run_times)
 
     scheduler.add_listener(submitted, EVENT_JOB_SUBMITTED)
     refresh_trigger = cron(options.every[REFRESH])
