@@ -213,3 +213,33 @@ def test_the_seeded_worklist_is_read_in_a_few_batched_requests(
     assert lines[11] == "'''[[:Category:Librarians|Librarians]]''': 21 articles need citations"
     assert len(lines) == 2 + 2 * 10  # worklist_size = 10 titles a topic
     assert lines[1:11] == sorted(lines[1:11])
+
+
+def test_listed_pages_and_subcategories_are_task_sources_too(
+        seeded, site, seed_now, client_for):
+    alice = client_for("Alice")
+    sub = "Category:Wikimedia and Libraries User Group outreach tasks"
+    alice.edit(sub, "Outreach to-dos.\n[[Category:Wikimedia and Libraries User Group tasks]]",
+               "A subcategory")
+    alice.edit("Wikimedia and Libraries User Group/Tasks/Conferences",
+               "== IFLA ==\n{{Outreachbot task | task = Book the IFLA stand | owner = Alice "
+               f"| due = 2020-06-02 | status = doing}}}}\n[[{sub}]]", "In the subcategory")
+    alice.edit("Wikimedia and Libraries User Group/Board",
+               "{{Outreachbot task | task = Elect the new board | status = open}}",
+               "A page in no task category")
+    set_config(client_for("Merrilee"),
+               "| task_sources    = Category:Wikimedia and Libraries User Group tasks",
+               "| task_sources    = Category:Wikimedia and Libraries User Group tasks, "
+               "Wikimedia and Libraries User Group/Board, Wikimedia and Libraries User "
+               "Group/No such page")
+
+    reports = run_tasks(site, seed_now)
+
+    tasks = read_block(client_for("Admin").text(TASKS_PAGE), "tasks")
+    rows = table_rows(tasks)
+    assert "Book the IFLA stand" in rows and "Elect the new board" in rows
+    assert len(rows) == 7
+    assert ("| [[Wikimedia and Libraries User Group/Tasks/Conferences#IFLA|Wikimedia and "
+            "Libraries User Group/Tasks/Conferences § IFLA]]") in tasks
+    assert reports[0].skips == [("Wikimedia and Libraries User Group/No such page",
+                                 "a task source that does not exist")]
