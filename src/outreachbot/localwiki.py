@@ -541,8 +541,11 @@ class LocalWiki:
             + "".join(f"usernames['localwiki'][{w.lang!r}] = {user!r}\n" for w in (self, *others))
             + f"password_file = {str(password_file)!r}\n"
             f"user_families_paths = [{str(families_dir())!r}]\n"
-            "# A local wiki: no need to wait between edits. maxlag stays on, as in production.\n"
+            "# A local wiki: no need to wait between edits, nor between reads (the read delay\n"
+            "# is multiplied by the bot processes Pywikibot counts in throttle.ctrl, where a\n"
+            "# killed one stays for 10 minutes). maxlag stays on, as in production.\n"
             "put_throttle = 0\n"
+            "minthrottle = 0\n"
             "write_maxlag = 5  # maxlag of writes (Pywikibot 11.8 renamed maxlag)\n"
         )
         (path / "user-config.py").write_text(config, encoding="utf-8")
