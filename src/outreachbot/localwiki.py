@@ -72,8 +72,10 @@ ACCOUNTS = (ADMIN, *ACCOUNT_FLAGS)
 # Appended to install.php's LocalSettings.php.
 LOCAL_SETTINGS_MARK = "# --- outreachbot local wiki ---"
 LOCAL_SETTINGS = "\n" + LOCAL_SETTINGS_MARK + """
-# The logo MediaWiki ships, instead of the "set $wgLogos" placeholder.
-$wgLogos = ['1x' => "$wgResourceBasePath/resources/assets/wiki.png"];
+# The logo MediaWiki ships (its name changed between Debian's 1.39 releases), instead of
+# the "set $wgLogos" placeholder.
+$wgLogos = ['1x' => "$wgResourceBasePath/resources/assets/" . (
+    is_file("$IP/resources/assets/mediawiki.png") ? "mediawiki.png" : "wiki.png")];
 # Tests and the demo edit fast and log in often: lift the rate limits and throttles
 # that would otherwise stop a bot after about 80 quick edits.
 $wgRateLimits = [];
