@@ -35,5 +35,18 @@ def pages(localwiki, since_rev: int = 0) -> dict[str, str | None]:
 
 
 def revisions_per_page(localwiki, since_rev: int = 0) -> Counter[str]:
-    """How many revisions the bot made on each page (its status page included)."""
-    return Counter(c["title"] for c in contributions(localwiki, since_rev))
+    """How many revisions the bot made on each page (its status page included), not
+    counting one that changed nothing but the time of its own signature: a post sent
+    again after the wiki did not answer in time is saved once more only when its
+    ``~~~~`` now signs at a later minute, and that is neither a lost edit nor a second
+    post."""
+    admin = localwiki.client("Admin")
+    counts: Counter[str] = Counter()
+    for title in sorted({c["title"] for c in contributions(localwiki, since_rev)}):
+        previous = None
+        for rev in reversed(admin.revisions(title)):  # oldest first
+            text = unclocked(rev["content"])
+            if rev["user"] == BOT and rev["revid"] > since_rev and text != previous:
+                counts[title] += 1
+            previous = text
+    return counts
