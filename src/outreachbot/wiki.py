@@ -333,6 +333,10 @@ class Wiki:
         how: dict[str, Any] = {"nocreate": True}
         if exists:
             page.text = new
+            # The revision the change was computed on, by id: MediaWiki finds a base given
+            # only by its timestamp by the second, and an edit saved in the same second
+            # as that base would pass for it, and be overwritten without a conflict.
+            how["baserevid"] = page.latest_revision_id
         else:
             # A new page's text goes as ``appendtext`` (``createonly`` makes a page created
             # meanwhile an edit conflict): the same edit, without the requests Pywikibot
